@@ -60,7 +60,7 @@ set(STEER_TORCH_HAS_CUDA OFF)
 if(EXISTS "${_lib}/libtorch_cuda.so")
   set(STEER_TORCH_HAS_CUDA ON)
   target_link_libraries(steer_torch INTERFACE
-    "LINKER:--no-as-needed" "${_lib}/libtorch_cuda.so" "${_lib}/libc10_cuda.so" "LINKER:--as-needed")
+    -Wl,--no-as-needed "${_lib}/libtorch_cuda.so" "${_lib}/libc10_cuda.so" -Wl,--as-needed)
   # libtorch_cuda's own dependencies (cudart, cublas, ...) live in the wheel's nvidia/
   # packages and are found through its RUNPATH; tell the linker the same.
   file(GLOB _nvidia_libdirs "${STEER_TORCH_DIR}/../nvidia/*/lib" "${STEER_TORCH_DIR}/../nvidia/cu*/lib")

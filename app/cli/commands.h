@@ -1,0 +1,9 @@
+#pragma once
+// One function per `steer` subcommand; each takes the arguments after the command name
+// and returns the process exit code (0 ok, 1 bad input, 2 bad usage).
+namespace steer::cli {
+
+int run_info(int argc, char** argv);
+int run_bench(int argc, char** argv);
+
+}  // namespace steer::cli

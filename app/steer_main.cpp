@@ -1,0 +1,42 @@
+// steer: Steer Studio's command line. Each subcommand lives in app/cli/.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "app/cli/commands.h"
+#include "core/common/error.h"
+
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "steer " << STEER_VERSION << ": personalised Stable Diffusion on your own GPU\n\n"
+      << "usage: steer <command> [options]\n\n"
+      << "commands:\n"
+      << "  info <model-folder>     load a diffusers model folder and summarise it\n"
+      << "  bench [options]         time text encoding, one UNet step and a VAE decode (see steer bench --help)\n"
+      << "  help                    this text\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    print_usage(std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "info") return steer::cli::run_info(argc - 2, argv + 2);
+    if (command == "bench") return steer::cli::run_bench(argc - 2, argv + 2);
+  } catch (const steer::Error& e) {
+    std::cerr << "steer " << command << ": " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "steer " << command << ": internal error: " << e.what() << "\n";
+    return 3;
+  }
+  std::cerr << "steer: unknown command \"" << command << "\"\n\n";
+  print_usage(std::cerr);
+  return 2;
+}

@@ -1,0 +1,236 @@
+#include "core/models/model_configs.h"
+
+#include <algorithm>
+
+#include "core/common/error.h"
+#include "core/formats/json.h"
+
+namespace steer {
+namespace {
+
+[[noreturn]] void bad(const std::string& file, const std::string& key, const std::string& what) {
+  throw InputError(file + ": \"" + key + "\" " + what);
+}
+
+int64_t get_int(const json::Value& c, const std::string& file, const std::string& key, int64_t fallback) {
+  const json::Value* v = c.find(key);
+  if (!v || v->is_null()) return fallback;
+  try {
+    return v->as_int();
+  } catch (const json::TypeError&) {
+    bad(file, key, "must be an integer, found " + v->dump());
+  }
+}
+
+double get_number(const json::Value& c, const std::string& file, const std::string& key, double fallback) {
+  const json::Value* v = c.find(key);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_number()) bad(file, key, "must be a number, found " + v->dump());
+  return v->as_number();
+}
+
+bool get_bool(const json::Value& c, const std::string& file, const std::string& key, bool fallback) {
+  const json::Value* v = c.find(key);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_bool()) bad(file, key, "must be true or false, found " + v->dump());
+  return v->as_bool();
+}
+
+std::string get_string(const json::Value& c, const std::string& file, const std::string& key, const std::string& fallback) {
+  const json::Value* v = c.find(key);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_string()) bad(file, key, "must be a string, found " + v->dump());
+  return v->as_string();
+}
+
+std::vector<int64_t> get_int_list(const json::Value& c, const std::string& file, const std::string& key) {
+  const json::Value* v = c.find(key);
+  if (!v || !v->is_array()) bad(file, key, v ? "must be a list of integers, found " + v->dump() : "is missing");
+  std::vector<int64_t> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_number()) bad(file, key, "must be a list of integers, found " + v->dump());
+    out.push_back(e.as_int());
+  }
+  return out;
+}
+
+std::vector<std::string> get_string_list(const json::Value& c, const std::string& file, const std::string& key) {
+  const json::Value* v = c.find(key);
+  if (!v || !v->is_array()) bad(file, key, v ? "must be a list of block type names, found " + v->dump() : "is missing");
+  std::vector<std::string> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_string()) bad(file, key, "must be a list of strings, found " + v->dump());
+    out.push_back(e.as_string());
+  }
+  return out;
+}
+
+// diffusers accepts an int (same for every block) or a list with one entry per block.
+std::vector<int64_t> per_block(const json::Value& c, const std::string& file, const std::string& key, size_t blocks,
+                               int64_t fallback) {
+  const json::Value* v = c.find(key);
+  if (!v || v->is_null()) return std::vector<int64_t>(blocks, fallback);
+  if (v->is_number()) return std::vector<int64_t>(blocks, v->as_int());
+  auto list = get_int_list(c, file, key);
+  if (list.size() != blocks)
+    bad(file, key, "has " + std::to_string(list.size()) + " entries but the model has " + std::to_string(blocks) + " down blocks");
+  return list;
+}
+
+void require_positive(const std::string& file, const std::string& key, int64_t v) {
+  if (v <= 0) bad(file, key, "must be positive, found " + std::to_string(v));
+}
+
+}  // namespace
+
+UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
+  if (!c.is_object()) throw InputError(file + ": is not a JSON object");
+  UNetConfig u;
+  u.in_channels = get_int(c, file, "in_channels", 4);
+  u.out_channels = get_int(c, file, "out_channels", 4);
+  u.sample_size = get_int(c, file, "sample_size", 64);
+  u.block_out_channels = get_int_list(c, file, "block_out_channels");
+  u.down_block_types = get_string_list(c, file, "down_block_types");
+  u.up_block_types = get_string_list(c, file, "up_block_types");
+  const size_t n = u.block_out_channels.size();
+  if (n == 0) bad(file, "block_out_channels", "is empty");
+  if (u.down_block_types.size() != n || u.up_block_types.size() != n)
+    throw InputError(file + ": \"down_block_types\" (" + std::to_string(u.down_block_types.size()) + "), \"up_block_types\" (" +
+                     std::to_string(u.up_block_types.size()) + ") and \"block_out_channels\" (" + std::to_string(n) +
+                     ") must have the same length");
+  for (const auto& t : u.down_block_types)
+    if (t != "CrossAttnDownBlock2D" && t != "DownBlock2D")
+      bad(file, "down_block_types", "contains unknown block type \"" + t + "\" (supported: CrossAttnDownBlock2D, DownBlock2D)");
+  for (const auto& t : u.up_block_types)
+    if (t != "CrossAttnUpBlock2D" && t != "UpBlock2D")
+      bad(file, "up_block_types", "contains unknown block type \"" + t + "\" (supported: CrossAttnUpBlock2D, UpBlock2D)");
+  u.mid_block_type = get_string(c, file, "mid_block_type", "UNetMidBlock2DCrossAttn");
+  if (u.mid_block_type != "UNetMidBlock2DCrossAttn")
+    bad(file, "mid_block_type", "is \"" + u.mid_block_type + "\"; only UNetMidBlock2DCrossAttn is supported");
+  for (int64_t ch : u.block_out_channels) require_positive(file, "block_out_channels", ch);
+
+  u.layers_per_block = per_block(c, file, "layers_per_block", n, 2);
+  // diffusers: num_attention_heads = num_attention_heads or attention_head_dim (the
+  // config's "attention_head_dim" really is the head count, spec §1.2).
+  const json::Value* heads = c.find("num_attention_heads");
+  u.num_attention_heads = (heads && !heads->is_null()) ? per_block(c, file, "num_attention_heads", n, 8)
+                                                       : per_block(c, file, "attention_head_dim", n, 8);
+  u.cross_attention_dim = per_block(c, file, "cross_attention_dim", n, 1280);
+  u.transformer_layers_per_block = per_block(c, file, "transformer_layers_per_block", n, 1);
+  u.use_linear_projection = get_bool(c, file, "use_linear_projection", false);
+  u.upcast_attention = get_bool(c, file, "upcast_attention", false);
+  u.norm_num_groups = get_int(c, file, "norm_num_groups", 32);
+  u.norm_eps = get_number(c, file, "norm_eps", 1e-5);
+  u.flip_sin_to_cos = get_bool(c, file, "flip_sin_to_cos", true);
+  u.freq_shift = get_number(c, file, "freq_shift", 0);
+  u.downsample_padding = get_int(c, file, "downsample_padding", 1);
+  u.conv_in_kernel = get_int(c, file, "conv_in_kernel", 3);
+  u.conv_out_kernel = get_int(c, file, "conv_out_kernel", 3);
+  for (size_t i = 0; i < n; ++i) {
+    require_positive(file, "attention_head_dim", u.num_attention_heads[i]);
+    if (u.block_out_channels[i] % u.num_attention_heads[i] != 0)
+      bad(file, "attention_head_dim", "gives " + std::to_string(u.num_attention_heads[i]) + " heads, which do not divide the " +
+                                          std::to_string(u.block_out_channels[i]) + " channels of block " + std::to_string(i));
+    if (u.block_out_channels[i] % u.norm_num_groups != 0)
+      bad(file, "norm_num_groups", "(" + std::to_string(u.norm_num_groups) + ") does not divide the " +
+                                       std::to_string(u.block_out_channels[i]) + " channels of block " + std::to_string(i));
+  }
+
+  // Settings SD1.x/2.x/SDXL never use; refuse them rather than compute something else.
+  auto require_value = [&](const std::string& key, const std::string& allowed_text, bool ok) {
+    if (!ok) bad(file, key, "is " + c.at(key).dump() + "; Steer Studio supports only " + allowed_text);
+  };
+  auto is_null_or = [&](const std::string& key, const std::string& value) {
+    const json::Value* v = c.find(key);
+    return !v || v->is_null() || (v->is_string() && v->as_string() == value);
+  };
+  auto is_false = [&](const std::string& key) {
+    const json::Value* v = c.find(key);
+    return !v || v->is_null() || (v->is_bool() && !v->as_bool());
+  };
+  if (!is_null_or("act_fn", "silu")) require_value("act_fn", "\"silu\"", false);
+  if (!is_null_or("time_embedding_type", "positional")) require_value("time_embedding_type", "\"positional\"", false);
+  if (!is_null_or("resnet_time_scale_shift", "default")) require_value("resnet_time_scale_shift", "\"default\"", false);
+  if (!is_null_or("class_embed_type", "")) require_value("class_embed_type", "null", false);
+  if (!is_null_or("encoder_hid_dim_type", "")) require_value("encoder_hid_dim_type", "null", false);
+  if (!is_null_or("attention_type", "default")) require_value("attention_type", "\"default\"", false);
+  for (const char* key : {"only_cross_attention", "dual_cross_attention", "center_input_sample"})
+    if (!is_false(key)) require_value(key, "false", false);
+
+  u.addition_embed_type = get_string(c, file, "addition_embed_type", "");
+  if (!u.addition_embed_type.empty() && u.addition_embed_type != "text_time")
+    bad(file, "addition_embed_type", "is \"" + u.addition_embed_type + "\"; supported: null or \"text_time\"");
+  if (u.addition_embed_type == "text_time") {
+    u.addition_time_embed_dim = get_int(c, file, "addition_time_embed_dim", 256);
+    u.projection_class_embeddings_input_dim = get_int(c, file, "projection_class_embeddings_input_dim", 2816);
+  }
+  if (u.conv_in_kernel % 2 == 0) bad(file, "conv_in_kernel", "must be odd");
+  if (u.conv_out_kernel % 2 == 0) bad(file, "conv_out_kernel", "must be odd");
+  return u;
+}
+
+VaeConfig VaeConfig::parse(const json::Value& c, const std::string& file) {
+  if (!c.is_object()) throw InputError(file + ": is not a JSON object");
+  VaeConfig v;
+  v.in_channels = get_int(c, file, "in_channels", 3);
+  v.out_channels = get_int(c, file, "out_channels", 3);
+  v.latent_channels = get_int(c, file, "latent_channels", 4);
+  v.block_out_channels = get_int_list(c, file, "block_out_channels");
+  if (v.block_out_channels.empty()) bad(file, "block_out_channels", "is empty");
+  v.layers_per_block = get_int(c, file, "layers_per_block", 2);
+  v.norm_num_groups = get_int(c, file, "norm_num_groups", 32);
+  v.sample_size = get_int(c, file, "sample_size", 512);
+  v.scaling_factor = get_number(c, file, "scaling_factor", 0.18215);
+  v.shift_factor = get_number(c, file, "shift_factor", 0.0);
+  v.use_quant_conv = get_bool(c, file, "use_quant_conv", true);
+  v.use_post_quant_conv = get_bool(c, file, "use_post_quant_conv", true);
+  v.mid_block_add_attention = get_bool(c, file, "mid_block_add_attention", true);
+  v.force_upcast = get_bool(c, file, "force_upcast", false);
+  const size_t n = v.block_out_channels.size();
+  if (c.contains("down_block_types")) {
+    auto types = get_string_list(c, file, "down_block_types");
+    for (const auto& t : types)
+      if (t != "DownEncoderBlock2D") bad(file, "down_block_types", "contains unknown block type \"" + t + "\" (supported: DownEncoderBlock2D)");
+    if (types.size() != n) bad(file, "down_block_types", "must have one entry per block_out_channels entry");
+  }
+  if (c.contains("up_block_types")) {
+    auto types = get_string_list(c, file, "up_block_types");
+    for (const auto& t : types)
+      if (t != "UpDecoderBlock2D") bad(file, "up_block_types", "contains unknown block type \"" + t + "\" (supported: UpDecoderBlock2D)");
+    if (types.size() != n) bad(file, "up_block_types", "must have one entry per block_out_channels entry");
+  }
+  const json::Value* act = c.find("act_fn");
+  if (act && !(act->is_string() && act->as_string() == "silu")) bad(file, "act_fn", "is " + act->dump() + "; only \"silu\" is supported");
+  for (int64_t ch : v.block_out_channels)
+    if (ch <= 0 || ch % v.norm_num_groups != 0)
+      bad(file, "block_out_channels", "entry " + std::to_string(ch) + " is not a positive multiple of norm_num_groups " + std::to_string(v.norm_num_groups));
+  if (v.scaling_factor <= 0) bad(file, "scaling_factor", "must be positive");
+  return v;
+}
+
+ClipTextConfig ClipTextConfig::parse(const json::Value& c, const std::string& file) {
+  if (!c.is_object()) throw InputError(file + ": is not a JSON object");
+  ClipTextConfig t;
+  t.vocab_size = get_int(c, file, "vocab_size", 49408);
+  t.hidden_size = get_int(c, file, "hidden_size", 512);
+  t.intermediate_size = get_int(c, file, "intermediate_size", 2048);
+  t.num_attention_heads = get_int(c, file, "num_attention_heads", 8);
+  t.num_hidden_layers = get_int(c, file, "num_hidden_layers", 12);
+  t.max_position_embeddings = get_int(c, file, "max_position_embeddings", 77);
+  t.projection_dim = get_int(c, file, "projection_dim", 512);
+  t.layer_norm_eps = get_number(c, file, "layer_norm_eps", 1e-5);
+  t.hidden_act = get_string(c, file, "hidden_act", "quick_gelu");
+  t.eos_token_id = get_int(c, file, "eos_token_id", 2);
+  if (t.hidden_act != "quick_gelu" && t.hidden_act != "gelu")
+    bad(file, "hidden_act", "is \"" + t.hidden_act + "\"; CLIP text encoders use \"quick_gelu\" (SD 1.x) or \"gelu\" (SD 2.x)");
+  require_positive(file, "num_attention_heads", t.num_attention_heads);
+  if (t.hidden_size % t.num_attention_heads != 0)
+    bad(file, "num_attention_heads", "(" + std::to_string(t.num_attention_heads) + ") does not divide hidden_size " + std::to_string(t.hidden_size));
+  const json::Value* arch = c.find("architectures");
+  if (arch && arch->is_array())
+    for (const auto& a : arch->as_array())
+      if (a.is_string() && a.as_string() == "CLIPTextModelWithProjection") t.with_projection = true;
+  return t;
+}
+
+}  // namespace steer

@@ -1,0 +1,64 @@
+#pragma once
+// Shared pieces of the parity tests: where the generated fixtures are, reading the
+// reference tensors diffusers/transformers produced, and comparing within a tolerance.
+#include <ATen/ATen.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "core/io/safetensors_file.h"
+#include "tests/support/test_harness.h"
+
+namespace steer::testing {
+
+inline std::filesystem::path fixture_root() {
+  const char* root = std::getenv("STEER_FIXTURES");
+  if (!root) throw std::runtime_error("STEER_FIXTURES is not set: run this test through ctest (it generates the fixtures)");
+  return std::filesystem::path(root) / "parity";
+}
+
+struct Reference {
+  std::shared_ptr<SafetensorsFile> file;
+  explicit Reference(const std::string& name) : file(SafetensorsFile::open(fixture_root() / "reference" / (name + ".safetensors"))) {}
+  at::Tensor operator[](const std::string& key) const { return file->tensor(key); }
+  bool has(const std::string& key) const { return file->header().find(key) != nullptr; }
+};
+
+inline double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
+// max |a - b| / max |b|: the relative error used where magnitudes grow with model size.
+inline double relative_error(const at::Tensor& a, const at::Tensor& b) {
+  const double scale = b.to(at::kDouble).abs().max().item<double>();
+  return max_abs_diff(a, b) / (scale > 0 ? scale : 1.0);
+}
+
+// Checks shape equality and max-abs difference; prints the measured value either way, so
+// the test log records how close we are, not only that we passed.
+#define CHECK_CLOSE(label, actual, expected, tolerance)                                                         \
+  do {                                                                                                           \
+    const at::Tensor steer_a_ = (actual);                                                                        \
+    const at::Tensor steer_e_ = (expected);                                                                      \
+    if (steer_a_.sizes() != steer_e_.sizes()) {                                                                  \
+      CHECK_MSG(false, std::string(label) << ": shape " << steer_a_.sizes() << " vs reference " << steer_e_.sizes()); \
+    } else {                                                                                                     \
+      const double steer_d_ = ::steer::testing::max_abs_diff(steer_a_, steer_e_);                               \
+      std::cout << "  " << label << ": max abs diff " << steer_d_ << " (tolerance " << (tolerance) << ")\n";    \
+      CHECK_MSG(steer_d_ <= (tolerance), std::string(label) << ": max abs diff " << steer_d_ << " > " << (tolerance)); \
+    }                                                                                                            \
+  } while (0)
+
+#define CHECK_RELATIVE(label, actual, expected, tolerance)                                                      \
+  do {                                                                                                           \
+    const at::Tensor steer_a_ = (actual);                                                                        \
+    const at::Tensor steer_e_ = (expected);                                                                      \
+    REQUIRE(steer_a_.sizes() == steer_e_.sizes());                                                               \
+    const double steer_r_ = ::steer::testing::relative_error(steer_a_, steer_e_);                               \
+    std::cout << "  " << label << ": relative error " << steer_r_ << " (tolerance " << (tolerance) << ")\n";    \
+    CHECK_MSG(steer_r_ <= (tolerance), std::string(label) << ": relative error " << steer_r_ << " > " << (tolerance)); \
+  } while (0)
+
+}  // namespace steer::testing
