@@ -51,7 +51,11 @@ target_include_directories(steer_torch SYSTEM INTERFACE
   "${STEER_TORCH_DIR}/include"
   "${STEER_TORCH_DIR}/include/torch/csrc/api/include")
 target_compile_definitions(steer_torch INTERFACE _GLIBCXX_USE_CXX11_ABI=${STEER_TORCH_CXX11_ABI})
-target_link_libraries(steer_torch INTERFACE "${_lib}/libtorch.so" "${_lib}/libtorch_cpu.so" "${_lib}/libc10.so")
+# libstdc++ goes first: libtorch.so exports its own copies of some std::filesystem
+# symbols, and whichever library comes first in the executable's dependency list wins
+# symbol lookup. With libtorch first, std::filesystem::remove_all called from our code
+# jumps into torch's copy and crashes.
+target_link_libraries(steer_torch INTERFACE -Wl,--no-as-needed stdc++ -Wl,--as-needed "${_lib}/libtorch.so" "${_lib}/libtorch_cpu.so" "${_lib}/libc10.so")
 target_link_options(steer_torch INTERFACE "LINKER:-rpath,${_lib}")
 
 # The CUDA backend registers its kernels from static initialisers, so it must be linked

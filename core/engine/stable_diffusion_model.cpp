@@ -31,6 +31,23 @@ std::unique_ptr<Model> load_component(const fs::path& folder, const std::string&
 
 }  // namespace
 
+// transformers >= 5 may save CLIPTextModel without the "text_model." wrapper in the keys
+// ("encoder.layers.0..."); older files and the hub keep it. Accept both.
+void add_text_model_prefix_if_flattened(WeightSet& weights) {
+  for (const auto& [name, tensor] : weights.tensors)
+    if (name.rfind("text_model.", 0) == 0) return;
+  std::map<std::string, at::Tensor> tensors;
+  std::map<std::string, fs::path> source;
+  for (auto& [name, tensor] : weights.tensors) {
+    const bool inner = name.rfind("embeddings.", 0) == 0 || name.rfind("encoder.", 0) == 0 || name.rfind("final_layer_norm.", 0) == 0;
+    const std::string key = inner ? "text_model." + name : name;
+    tensors[key] = tensor;
+    source[key] = weights.source[name];
+  }
+  weights.tensors = std::move(tensors);
+  weights.source = std::move(source);
+}
+
 void rename_legacy_vae_attention_keys(WeightSet& weights) {
   const std::pair<const char*, const char*> renames[] = {
       {".query.", ".to_q."}, {".key.", ".to_k."}, {".value.", ".to_v."}, {".proj_attn.", ".to_out.0."}};
@@ -60,7 +77,7 @@ std::unique_ptr<AutoencoderKL> load_vae(const fs::path& folder, const LoadOption
 
 std::unique_ptr<ClipTextModel> load_clip_text_model(const fs::path& folder, const LoadOptions& options) {
   // Some files store the position_ids buffer; it is never used (spec §8.8).
-  return load_component<ClipTextModel, ClipTextConfig>(folder, "model", "text_encoder", options, nullptr,
+  return load_component<ClipTextModel, ClipTextConfig>(folder, "model", "text_encoder", options, &add_text_model_prefix_if_flattened,
                                                       {"embeddings.position_ids"});
 }
 

@@ -128,9 +128,6 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Ten
   if (sample.dim() != 4 || sample.size(1) != c.in_channels)
     throw Error("UNet input must be (batch, " + std::to_string(c.in_channels) + ", height, width)");
   const int64_t batch = sample.size(0);
-  if (sample.size(2) % 8 != 0 || sample.size(3) % 8 != 0)
-    throw InputError("latent size " + std::to_string(sample.size(2)) + "x" + std::to_string(sample.size(3)) +
-                     " is not a multiple of 8 (the image size must be a multiple of 64)");
   const at::Tensor& context = cond.encoder_hidden_states;
   if (!context.defined() || context.dim() != 3 || context.size(0) != batch || context.size(2) != c.cross_attention_dim[0])
     throw Error("UNet conditioning must be (batch " + std::to_string(batch) + ", tokens, " + std::to_string(c.cross_attention_dim[0]) + ")");

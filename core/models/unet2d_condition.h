@@ -58,7 +58,7 @@ class UNet2DConditionModel : public Module {
   explicit UNet2DConditionModel(UNetConfig config);
   const UNetConfig& config() const { return config_; }
 
-  // sample: (B, C, H, W) with H, W multiples of 8; timesteps: (B,) or a scalar tensor,
+  // sample: (B, C, H, W), any H and W (upsampling follows the skips' sizes); timesteps: (B,) or a scalar tensor,
   // integer or fractional. Returns the model output (ε or v, per the scheduler config).
   at::Tensor forward(const at::Tensor& sample, const at::Tensor& timesteps, const UNetConditioning& cond) const;
 

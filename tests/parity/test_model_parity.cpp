@@ -61,7 +61,10 @@ void check_unet(const std::string& family, at::ScalarType dtype, double toleranc
     at::Tensor t = ref[c + ".timestep"];
     std::cout << " " << family << " " << c << ": latent " << sample.size(2) << "x" << sample.size(3) << ", t = " << t << "\n";
     at::Tensor out = unet->forward(sample.to(dtype), t, cond).to(at::kFloat);
-    CHECK_CLOSE(c + ".out", out, ref[c + ".out"], tolerance);
+    if (dtype == at::kFloat)
+      CHECK_CLOSE(c + ".out", out, ref[c + ".out"], tolerance);
+    else
+      CHECK_RELATIVE(c + ".out", out, ref[c + ".out"], tolerance);
     if (dtype == at::kFloat)
       for (const auto& [name, value] : blocks.values)
         if (ref.has(c + "." + name)) CHECK_CLOSE(c + "." + name, value, ref[c + "." + name], tolerance);
@@ -90,8 +93,9 @@ TEST_CASE("sd1 vae encode and decode equal diffusers") { check_vae("sd1"); }
 TEST_CASE("sd2 vae encode and decode equal diffusers") { check_vae("sd2"); }
 
 // bf16 keeps 8 bits of mantissa: relative rounding ~4e-3 per op, compounded over the
-// tiny UNet's ~60 layers. Stated tolerance: 5e-2 max-abs on outputs of magnitude ~1.
-TEST_CASE("sd1 unet in bf16 stays within 5e-2 of the fp32 reference") { check_unet("sd1", at::kBFloat16, 5e-2); }
+// tiny UNet's ~60 layers. Stated tolerance: relative error (max |diff| / max |ref|) 3e-2.
+TEST_CASE("sd1 unet in bf16 stays within 3e-2 relative of the fp32 reference") { check_unet("sd1", at::kBFloat16, 3e-2); }
+TEST_CASE("sd2 unet in bf16 stays within 3e-2 relative of the fp32 reference") { check_unet("sd2", at::kBFloat16, 3e-2); }
 
 TEST_CASE("fp16 weight files load into fp32 and match diffusers run on the same fp16 weights") {
   c10::InferenceMode guard;
