@@ -61,10 +61,17 @@ void check_unet(const std::string& family, at::ScalarType dtype, double toleranc
     at::Tensor t = ref[c + ".timestep"];
     std::cout << " " << family << " " << c << ": latent " << sample.size(2) << "x" << sample.size(3) << ", t = " << t << "\n";
     at::Tensor out = unet->forward(sample.to(dtype), t, cond).to(at::kFloat);
-    if (dtype == at::kFloat)
+    if (dtype == at::kFloat) {
       CHECK_CLOSE(c + ".out", out, ref[c + ".out"], tolerance);
-    else
-      CHECK_RELATIVE(c + ".out", out, ref[c + ".out"], tolerance);
+    } else {
+      // Our bf16 error against the fp32 reference may be at most 1.5x diffusers' own bf16
+      // error on the same weights and inputs, plus `tolerance` (relative to max |ref|).
+      REQUIRE(ref.has(c + ".out_bf16"));
+      const double ours = relative_error(out, ref[c + ".out"]);
+      const double theirs = relative_error(ref[c + ".out_bf16"], ref[c + ".out"]);
+      std::cout << "  " << c << ": bf16 relative error ours " << ours << ", diffusers " << theirs << "\n";
+      CHECK_MSG(ours <= 1.5 * theirs + tolerance, c << ": bf16 error " << ours << " vs diffusers' " << theirs);
+    }
     if (dtype == at::kFloat)
       for (const auto& [name, value] : blocks.values)
         if (ref.has(c + "." + name)) CHECK_CLOSE(c + "." + name, value, ref[c + "." + name], tolerance);
@@ -92,10 +99,12 @@ TEST_CASE("sd2 unet (linear projection, head list, upcast) equals diffusers, fp3
 TEST_CASE("sd1 vae encode and decode equal diffusers") { check_vae("sd1"); }
 TEST_CASE("sd2 vae encode and decode equal diffusers") { check_vae("sd2"); }
 
-// bf16 keeps 8 bits of mantissa: relative rounding ~4e-3 per op, compounded over the
-// tiny UNet's ~60 layers. Stated tolerance: relative error (max |diff| / max |ref|) 3e-2.
-TEST_CASE("sd1 unet in bf16 stays within 3e-2 relative of the fp32 reference") { check_unet("sd1", at::kBFloat16, 3e-2); }
-TEST_CASE("sd2 unet in bf16 stays within 3e-2 relative of the fp32 reference") { check_unet("sd2", at::kBFloat16, 3e-2); }
+// bf16 keeps 8 bits of mantissa (relative rounding ~4e-3 per op), compounded over the
+// tiny UNet's ~60 layers with deliberately large random weights: both implementations
+// land 2-4 % (relative to max |ref|) from fp32. Stated tolerance: ours <= 1.5 x diffusers'
+// bf16 error + 1e-2.
+TEST_CASE("sd1 unet in bf16 is as close to fp32 as diffusers in bf16") { check_unet("sd1", at::kBFloat16, 1e-2); }
+TEST_CASE("sd2 unet in bf16 is as close to fp32 as diffusers in bf16") { check_unet("sd2", at::kBFloat16, 1e-2); }
 
 TEST_CASE("fp16 weight files load into fp32 and match diffusers run on the same fp16 weights") {
   c10::InferenceMode guard;

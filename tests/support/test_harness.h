@@ -4,6 +4,7 @@
 // Each program prints one line per failed check and closes with "N passed, N failed".
 #include <cmath>
 #include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -73,6 +74,9 @@ inline int run_all(int argc, char** argv) {
   static ::steer::testing::Registrar STEER_CAT(steer_test_reg_, __LINE__)(name, &STEER_CAT(steer_test_fn_, __LINE__)); \
   static void STEER_CAT(steer_test_fn_, __LINE__)()
 
+// c10 defines glog-style CHECK macros; the tests use these.
+#undef CHECK
+#undef CHECK_EQ
 #define CHECK(cond)                                                                 \
   do {                                                                              \
     if (!(cond)) ::steer::testing::report_failure(__FILE__, __LINE__, #cond);       \
@@ -106,7 +110,7 @@ inline int run_all(int argc, char** argv) {
     } catch (const std::exception& steer_e_) {                                                    \
       steer_threw_ = true;                                                                        \
       std::string steer_msg_ = steer_e_.what();                                                   \
-      for (const char* steer_frag_ : {__VA_ARGS__})                                               \
+      for (const std::string& steer_frag_ : std::initializer_list<std::string>{__VA_ARGS__})                                               \
         CHECK_MSG(steer_msg_.find(steer_frag_) != std::string::npos,                              \
                   "message \"" << steer_msg_ << "\" lacks \"" << steer_frag_ << "\"");            \
     }                                                                                             \
