@@ -24,12 +24,16 @@ std::string format_parameter_count(int64_t count) {
 
 namespace {
 
-// Counts the stored tensors of a component's weights by dtype (what is on disk, not what
-// the engine converted them to).
-void summarize_weights(const fs::path& weights_path, ComponentSummary& out) {
+// Counts the stored parameters of a component by dtype (what is on disk, not what the
+// engine converted them to). Only tensors the architecture uses count: a stored buffer the
+// loader ignores (CLIP's int64 position_ids) is no parameter.
+void summarize_weights(const fs::path& weights_path, const Module& module, ComponentSummary& out) {
   WeightSet weights = read_weights(weights_path);
+  if (dynamic_cast<const ClipTextModel*>(&module)) add_text_model_prefix_if_flattened(weights);
+  if (dynamic_cast<const AutoencoderKL*>(&module)) rename_legacy_vae_attention_keys(weights);
   out.weight_files = weights.files;
-  for (const auto& [name, tensor] : weights.tensors) {
+  for (const auto& param : module.named_parameters()) {
+    const at::Tensor& tensor = weights.tensors.at(param.name);
     const std::string dtype = safetensors::dtype_name(to_safetensors_dtype(tensor.scalar_type()));
     ++out.tensor_count;
     bool found = false;
@@ -69,7 +73,7 @@ ModelSummary inspect_model_folder(const fs::path& folder_path) {
     c.detail = detail;
     const fs::path weights = find_component_weights(component.folder, weights_stem_for_library(component.library), options.variant);
     if (weights.filename().string().find("fp16") != std::string::npos) summary.weights_variant = "fp16";
-    summarize_weights(weights, c);
+    summarize_weights(weights, module, c);
     c.parameter_count = module.parameter_count();
     summary.components.push_back(std::move(c));
   };

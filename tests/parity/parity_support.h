@@ -19,6 +19,17 @@ inline std::filesystem::path fixture_root() {
   return std::filesystem::path(root) / "parity";
 }
 
+// The device the parity tests run on: STEER_TEST_DEVICE=cuda on the GPU machine
+// (tests/gpu/run_gpu_checks.sh), the CPU otherwise.
+inline at::Device test_device() {
+  const char* d = std::getenv("STEER_TEST_DEVICE");
+  return d && std::string(d) == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+}
+
+// fp32 tolerance: 1e-4 max-abs on the CPU; 1e-3 on CUDA, whose kernels (cuDNN
+// convolution algorithms, fused attention) sum in other orders (TF32 is switched off).
+inline double fp32_tolerance() { return test_device().is_cuda() ? 1e-3 : 1e-4; }
+
 struct Reference {
   std::shared_ptr<SafetensorsFile> file;
   explicit Reference(const std::string& name) : file(SafetensorsFile::open(fixture_root() / "reference" / (name + ".safetensors"))) {}

@@ -1,0 +1,51 @@
+// steer-studio: the GUI. Usage: steer-studio [model-folder]
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QStringList>
+#include <cstdio>
+
+#include "ui/command_line.h"
+#include "ui/main_window.h"
+
+int main(int argc, char** argv) {
+  // QSettings (recent models, window geometry) is stored under these names.
+  QCoreApplication::setOrganizationName(QStringLiteral("Steer Studio"));
+  QCoreApplication::setApplicationName(QStringLiteral("Steer Studio"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(STEER_STUDIO_VERSION));
+
+  // Parsed before QApplication exists, so --help and --version work without a display.
+  QStringList arguments;
+  for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+  QCommandLineParser parser;
+  steer::ui::configure_studio_command_line(parser);
+  // Qt's own options (-platform, -style, ...) are consumed by QApplication below.
+  parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+  const bool parsed = parser.parse(arguments);
+  if (parser.isSet(QStringLiteral("help"))) {
+    // Without an application object Qt cannot name the program itself.
+    std::fputs(qPrintable(parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("steer-studio"))),
+               stdout);
+    return 0;
+  }
+  if (parser.isSet(QStringLiteral("version"))) {
+    std::printf("steer-studio %s\n", STEER_STUDIO_VERSION);
+    return 0;
+  }
+
+  // Qt 6 always scales for high DPI; pass fractional factors (e.g. 150%) through as they
+  // are instead of rounding them, so text keeps the size the user chose.
+  QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+  QApplication app(argc, argv);
+  QApplication::setApplicationDisplayName(QStringLiteral("Steer Studio"));
+  // QApplication has taken its own options out of argv; parse what is left strictly.
+  if (!parsed && !parser.parse(QApplication::arguments())) {
+    std::fprintf(stderr, "steer-studio: %s\n", qPrintable(parser.errorText()));
+    return 2;
+  }
+
+  steer::ui::MainWindow window;
+  window.show();
+  if (const QString folder = steer::ui::startup_model_folder(parser); !folder.isEmpty())
+    window.openModelFolder(folder);
+  return app.exec();
+}
