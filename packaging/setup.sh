@@ -74,10 +74,7 @@ case "$mode" in
     exec "$build_dir/app/steer-studio" "$@"
     ;;
   --test)
-    say "running the tests"
-    labels_excluded="gpu"
-    [ "${STEER_SKIP_SLOW:-0}" = 1 ] && labels_excluded="gpu|slow"
-    (cd "$build_dir" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j 2 -LE "$labels_excluded" --timeout 3000)
+    # The fuzz run goes first so that the main suite's CTest summary closes the output.
     say "building and running the fuzz target (libFuzzer + ASan, ${STEER_FUZZ_SECONDS:-30} s)"
     if [ ! -f build-fuzz/build.ninja ]; then
       CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTEER_FUZZ=ON \
@@ -85,6 +82,10 @@ case "$mode" in
     fi
     cmake --build build-fuzz -j "$jobs"
     (cd build-fuzz && ctest --output-on-failure)
+    say "running the tests"
+    labels_excluded="gpu"
+    [ "${STEER_SKIP_SLOW:-0}" = 1 ] && labels_excluded="gpu|slow"
+    (cd "$build_dir" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j 2 -LE "$labels_excluded" --timeout 3000)
     ;;
   *)
     echo "unknown mode $mode (use --run or --test)" >&2

@@ -16,8 +16,10 @@
 #include "app/cli/commands.h"
 #include "core/common/error.h"
 #include "core/engine/stable_diffusion_model.h"
+#include "core/io/diffusers_folder.h"
 
 namespace steer::cli {
+namespace fs = std::filesystem;
 namespace {
 
 struct BenchOptions {
@@ -28,6 +30,7 @@ struct BenchOptions {
   int repeats = 3;
   std::string device = "cpu";
   std::string dtype = "fp32";
+  std::string unet_config;  // time a UNet built from this config with random weights
 };
 
 double median_ms(int repeats, const std::function<void()>& fn, const std::function<void()>& sync) {
@@ -46,7 +49,33 @@ double median_ms(int repeats, const std::function<void()>& fn, const std::functi
 
 void usage() {
   std::cerr << "usage: steer bench --model <folder> [--latent N (16)] [--batch N (2)] [--threads N] [--repeats N (3)]\n"
-               "                   [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n";
+               "                   [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n"
+               "       steer bench --unet-config <unet config.json> [same options]\n"
+               "                   times only the UNet, built from the config with random weights\n"
+               "                   (for machines that have no model weights, e.g. the GPU test machine)\n";
+}
+
+// The UNet of a config with random weights: its speed does not depend on the values.
+template <class Sync>
+int bench_random_unet(const BenchOptions& o, const LoadOptions& load, const Sync& sync) {
+  const fs::path path = o.unet_config;
+  UNetConfig config = UNetConfig::parse(read_json_file(path), path.string());
+  UNet2DConditionModel unet(config);
+  at::Generator gen = at::detail::createCPUGenerator(1234);
+  for (const auto& p : unet.named_parameters()) *p.tensor = (at::randn(p.expected_shape, gen) * 0.02).to(load.device, load.dtype);
+  c10::InferenceMode inference;
+  auto opts = at::TensorOptions().dtype(load.dtype).device(load.device);
+  at::Tensor latents = at::randn({o.batch, config.in_channels, o.latent, o.latent}, gen).to(opts);
+  at::Tensor timesteps = at::full({o.batch}, 500.0, at::TensorOptions().dtype(at::kFloat)).to(load.device);
+  UNetConditioning cond;
+  cond.encoder_hidden_states = at::randn({o.batch, 77, config.cross_attention_dim[0]}, gen).to(opts);
+  const double ms = median_ms(o.repeats, [&] { (void)unet.forward(latents, timesteps, cond); }, sync);
+  std::cout << "steer bench: UNet of " << path.string() << " (" << unet.parameter_count() << " parameters, random weights) on "
+            << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << ", batch " << o.batch << "\n"
+            << "  unet forward " << ms << " ms (" << 1000.0 / ms << " it/s)\n"
+            << "BENCH_JSON {\"unet_forward_ms\": " << ms << ", \"batch\": " << o.batch << ", \"latent\": " << o.latent
+            << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
+  return 0;
 }
 
 }  // namespace
@@ -66,10 +95,11 @@ int run_bench(int argc, char** argv) {
     else if (a == "--repeats") o.repeats = std::max(1, std::stoi(value()));
     else if (a == "--device") o.device = value();
     else if (a == "--dtype") o.dtype = value();
+    else if (a == "--unet-config") o.unet_config = value();
     else if (a == "--help" || a == "-h") { usage(); return 0; }
     else { usage(); return 2; }
   }
-  if (o.model.empty()) { usage(); return 2; }
+  if (o.model.empty() == o.unet_config.empty()) { usage(); return 2; }
   if (o.latent <= 0 || o.latent % 8 != 0) throw InputError("--latent " + std::to_string(o.latent) + " must be a positive multiple of 8");
   if (o.threads > 0) at::set_num_threads(o.threads);
 
@@ -79,6 +109,11 @@ int run_bench(int argc, char** argv) {
   if (o.dtype == "fp16") load.dtype = at::kHalf;
   else if (o.dtype == "bf16") load.dtype = at::kBFloat16;
   else if (o.dtype != "fp32") throw InputError("--dtype must be fp32, fp16 or bf16, not " + o.dtype);
+
+  auto sync = [&] {
+    if (load.device.is_cuda()) at::zeros({1}, at::TensorOptions().device(load.device)).cpu();  // waits for the stream
+  };
+  if (!o.unet_config.empty()) return bench_random_unet(o, load, sync);
 
   auto t0 = std::chrono::steady_clock::now();
   auto model = StableDiffusionModel::load(o.model, load);
@@ -101,9 +136,6 @@ int run_bench(int argc, char** argv) {
   cond.encoder_hidden_states = model->text_encoder().encode(ids);
   at::Tensor decode_in = latents.slice(0, 0, 1);
 
-  auto sync = [&] {
-    if (load.device.is_cuda()) at::zeros({1}, opts).cpu();  // forces the stream to finish
-  };
   const double text_ms = median_ms(o.repeats, [&] { (void)model->text_encoder().encode(ids); }, sync);
   const double unet_ms = median_ms(o.repeats, [&] { (void)model->unet().forward(latents, timesteps, cond); }, sync);
   const double vae_ms = median_ms(o.repeats, [&] { (void)model->vae().decode(decode_in); }, sync);

@@ -40,12 +40,18 @@ inline void report_failure(const char* file, int line, const std::string& what) 
   std::cerr << file << ":" << line << ": FAILED: " << what << "\n";
 }
 
-// Runs every registered test whose name contains argv[1] (if given).
+// Runs every registered test whose name contains one of the arguments (all without any).
 inline int run_all(int argc, char** argv) {
-  std::string filter = argc > 1 ? argv[1] : "";
+  std::vector<std::string> filters(argv + 1, argv + argc);
+  auto selected = [&](const std::string& name) {
+    if (filters.empty()) return true;
+    for (const auto& f : filters)
+      if (name.find(f) != std::string::npos) return true;
+    return false;
+  };
   int passed = 0, failed = 0;
   for (auto& t : registry()) {
-    if (!filter.empty() && std::string(t.name).find(filter) == std::string::npos) continue;
+    if (!selected(t.name)) continue;
     failures_in_current_test() = 0;
     try {
       t.body();

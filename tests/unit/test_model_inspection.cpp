@@ -16,9 +16,11 @@ fs::path fixture(const std::string& name) { return fs::path(std::getenv("STEER_F
 // Independent count: numel of every floating-point tensor in the component's files.
 int64_t float_numel_in(const std::vector<fs::path>& files) {
   int64_t n = 0;
-  for (const auto& f : files)
-    for (const auto& t : SafetensorsFile::open(f)->header().tensors)
+  for (const auto& f : files) {
+    auto file = SafetensorsFile::open(f);
+    for (const auto& t : file->header().tensors)
       if (t.dtype == safetensors::DType::F32 || t.dtype == safetensors::DType::F16 || t.dtype == safetensors::DType::BF16) n += t.numel();
+  }
   return n;
 }
 }  // namespace

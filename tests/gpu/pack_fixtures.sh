@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Copies the tiny parity fixtures the GPU checks need into gpu-fixtures/ (ignored by git),
+# small enough for the device tool's carry limit: the fp16 variant files and the
+# fp16-only folder stay behind (the fp16-loading tests are CPU-side and run in CI).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+src="${1:-$repo/build/fixtures/parity}"
+dst="$repo/gpu-fixtures/parity"
+[ -d "$src/sd1-tiny" ] || { echo "no fixtures in $src: run the tests once (packaging/setup.sh --test)" >&2; exit 1; }
+rm -rf "$repo/gpu-fixtures"
+mkdir -p "$dst"
+cp -r "$src/reference" "$dst/"
+for model in sd1-tiny sd2-tiny; do
+  cp -r "$src/$model" "$dst/"
+  find "$dst/$model" -name '*.fp16.safetensors' -delete
+done
+du -sh "$repo/gpu-fixtures"
