@@ -1,10 +1,15 @@
 // steer-studio: the GUI. Usage: steer-studio [model-folder]
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
 #include <QStringList>
 #include <cstdio>
 
 #include "ui/command_line.h"
+#include "ui/engine/engine_thread.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
@@ -45,7 +50,31 @@ int main(int argc, char** argv) {
 
   steer::ui::MainWindow window;
   window.show();
-  if (const QString folder = steer::ui::startup_model_folder(parser); !folder.isEmpty())
-    window.openModelFolder(folder);
+  const QString folder = steer::ui::startup_model_folder(parser);
+  if (const QString shot = steer::ui::screenshot_path(parser); !shot.isEmpty()) {
+    auto save_and_quit = [&window, shot] {
+      const bool saved = window.grab().save(shot);
+      std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "saved" : "could not save", qPrintable(shot));
+      QApplication::exit(saved ? 0 : 1);
+    };
+    // A watchdog: an error dialog would otherwise wait for a click that never comes.
+    QTimer::singleShot(300000, &window, [] {
+      std::fprintf(stderr, "no model loaded within 5 minutes\n");
+      QApplication::exit(2);
+    });
+    if (folder.isEmpty()) {
+      QTimer::singleShot(0, &window, save_and_quit);
+    } else {
+      // After the window's own handler has shown the summary.
+      QObject::connect(&window.engine(), &steer::ui::EngineBridge::modelLoaded, &window,
+                       [save_and_quit] { QTimer::singleShot(0, save_and_quit); });
+      QObject::connect(&window.engine(), &steer::ui::EngineBridge::modelLoadFailed, &window,
+                       [](const QString&, const QString& message) {
+                         std::fprintf(stderr, "%s\n", qPrintable(message));
+                         QApplication::exit(1);
+                       });
+    }
+  }
+  if (!folder.isEmpty()) window.openModelFolder(folder);
   return app.exec();
 }

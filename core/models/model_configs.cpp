@@ -187,17 +187,13 @@ VaeConfig VaeConfig::parse(const json::Value& c, const std::string& file) {
   v.mid_block_add_attention = get_bool(c, file, "mid_block_add_attention", true);
   v.force_upcast = get_bool(c, file, "force_upcast", false);
   const size_t n = v.block_out_channels.size();
-  if (c.contains("down_block_types")) {
-    auto types = get_string_list(c, file, "down_block_types");
+  for (const auto& [key, allowed] : {std::pair<const char*, const char*>{"down_block_types", "DownEncoderBlock2D"},
+                                      std::pair<const char*, const char*>{"up_block_types", "UpDecoderBlock2D"}}) {
+    if (!c.contains(key)) continue;
+    const auto types = get_string_list(c, file, key);
     for (const auto& t : types)
-      if (t != "DownEncoderBlock2D") bad(file, "down_block_types", "contains unknown block type \"" + t + "\" (supported: DownEncoderBlock2D)");
-    if (types.size() != n) bad(file, "down_block_types", "must have one entry per block_out_channels entry");
-  }
-  if (c.contains("up_block_types")) {
-    auto types = get_string_list(c, file, "up_block_types");
-    for (const auto& t : types)
-      if (t != "UpDecoderBlock2D") bad(file, "up_block_types", "contains unknown block type \"" + t + "\" (supported: UpDecoderBlock2D)");
-    if (types.size() != n) bad(file, "up_block_types", "must have one entry per block_out_channels entry");
+      if (t != allowed) bad(file, key, "contains unknown block type \"" + t + "\" (supported: " + allowed + ")");
+    if (types.size() != n) bad(file, key, "must have one entry per block_out_channels entry");
   }
   const json::Value* act = c.find("act_fn");
   if (act && !(act->is_string() && act->as_string() == "silu")) bad(file, "act_fn", "is " + act->dump() + "; only \"silu\" is supported");

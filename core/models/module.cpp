@@ -75,9 +75,7 @@ void Module::bind(const WeightSet& weights, const std::string& component, const 
     auto list = [&](const char* title, const std::vector<std::string>& items) {
       if (items.empty()) return;
       os << "\n" << items.size() << " " << title << ":";
-      const size_t shown = std::min<size_t>(items.size(), 12);
-      for (size_t i = 0; i < shown; ++i) os << "\n  " << items[i];
-      if (items.size() > shown) os << "\n  ... and " << items.size() - shown << " more";
+      for (const auto& item : items) os << "\n  " << item;
     };
     list("missing key(s)", missing);
     list("unexpected key(s)", unexpected);
