@@ -37,7 +37,7 @@ def median_ms(fn, repeats: int) -> float:
 def bench_diffusers(model: Path, latent: int, batch: int, repeats: int) -> dict:
     from diffusers import StableDiffusionPipeline
 
-    pipe = StableDiffusionPipeline.from_pretrained(model, torch_dtype=torch.float32, safety_checker=None)
+    pipe = StableDiffusionPipeline.from_pretrained(model, dtype=torch.float32, safety_checker=None)
     # Same inputs as steer bench: CPU generator seeded 1234, (batch, 4, L, L), t = 500.
     gen = torch.Generator().manual_seed(1234)
     latents = torch.randn(batch, pipe.unet.config.in_channels, latent, latent, generator=gen)

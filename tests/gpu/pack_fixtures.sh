@@ -9,7 +9,11 @@ dst="$repo/gpu-fixtures/parity"
 [ -d "$src/sd1-tiny" ] || { echo "no fixtures in $src: run the tests once (packaging/setup.sh --test)" >&2; exit 1; }
 rm -rf "$repo/gpu-fixtures"
 mkdir -p "$dst"
-cp -r "$src/reference" "$dst/"
+mkdir -p "$dst/reference"
+for family in sd1 sd2; do
+  for part in text unet vae; do cp "$src/reference/${part}_${family}.safetensors" "$dst/reference/"; done
+done
+cp "$src/reference/fp16w_sd1.safetensors" "$dst/reference/"
 for model in sd1-tiny sd2-tiny; do
   cp -r "$src/$model" "$dst/"
   find "$dst/$model" -name '*.fp16.safetensors' -delete

@@ -36,7 +36,7 @@ if [ -d "$fixtures/parity" ]; then
   # The fp16-variant tests need the sd1-tiny-fp16only folder, which the pack leaves out
   # to stay under the carry limit; they are CPU-side loading tests anyway.
   STEER_FIXTURES="$fixtures" STEER_TEST_DEVICE=cuda ./build-gpu/tests/parity/test_model_parity \
-    "equals" "bf16" "fp16 on CUDA" "whole pipelines" 2>&1 | tee "$out/parity-cuda.log" | grep -E "FAIL|ok|passed|max abs|relative"
+    "equal" "bf16" "fp16 on CUDA" "whole pipelines" "control" 2>&1 | tee "$out/parity-cuda.log" | grep -E "FAIL|ok|passed|max abs|relative"
 else
   log "no fixtures at $fixtures: run tests/gpu/pack_fixtures.sh here and carry gpu-fixtures"
 fi

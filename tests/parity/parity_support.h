@@ -23,7 +23,14 @@ inline std::filesystem::path fixture_root() {
 // (tests/gpu/run_gpu_checks.sh), the CPU otherwise.
 inline at::Device test_device() {
   const char* d = std::getenv("STEER_TEST_DEVICE");
-  return d && std::string(d) == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+  const bool cuda = d && std::string(d) == "cuda";
+  if (cuda) {
+    // cuDNN convolutions default to TF32 (10-bit mantissa) on Ampere and later; the fp32
+    // parity tests compare true fp32.
+    at::globalContext().setAllowTF32CuDNN(false);
+    at::globalContext().setAllowTF32CuBLAS(false);
+  }
+  return cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
 }
 
 // fp32 tolerance: 1e-4 max-abs on the CPU; 1e-3 on CUDA, whose kernels (cuDNN

@@ -123,6 +123,22 @@ TEST_CASE("unet in fp16 on CUDA is as close to fp32 as diffusers in bf16") {
   check_unet("sd2", at::kHalf, 1e-2);
 }
 
+// A control: the comparison must notice a small error in one attention projection (a
+// 10 % scale error, the size of using a wrong head_dim in the attention scale).
+TEST_CASE("control: a 10 % error in one attention weight is caught") {
+  c10::InferenceMode guard;
+  auto unet = load_unet(model_folder("sd1") / "unet", options_for());
+  for (const auto& p : unet->named_parameters())
+    if (p.name == "down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q.weight") *p.tensor = *p.tensor * 1.1;
+  Reference ref("unet_sd1");
+  UNetConditioning cond;
+  cond.encoder_hidden_states = ref["case0.encoder_hidden_states"].to(test_device());
+  at::Tensor out = unet->forward(ref["case0.sample"].to(test_device()), ref["case0.timestep"].to(test_device()), cond).cpu();
+  const double diff = max_abs_diff(out, ref["case0.out"]);
+  std::cout << "  perturbed model differs by " << diff << "\n";
+  CHECK(diff > 100 * kFp32Tolerance);
+}
+
 TEST_CASE("fp16 weight files load into fp32 and match diffusers run on the same fp16 weights") {
   c10::InferenceMode guard;
   LoadOptions options = options_for();
