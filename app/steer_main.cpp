@@ -6,6 +6,7 @@
 
 #include "app/cli/commands.h"
 #include "core/common/error.h"
+#include "core/generation/generation_job.h"
 
 namespace {
 
@@ -14,6 +15,8 @@ void print_usage(std::ostream& out) {
       << "usage: steer <command> [options]\n\n"
       << "commands:\n"
       << "  info <model-folder>     load a diffusers model folder and summarise it\n"
+      << "  generate [options]      one image with CFG, AG or PG guidance (see steer generate --help)\n"
+      << "  sweep [options]         a grid over method x lambda x omega x seed x prompt, exported (steer sweep --help)\n"
       << "  bench [options]         time text encoding, one UNet step and a VAE decode (see steer bench --help)\n"
       << "  help                    this text\n";
 }
@@ -29,6 +32,18 @@ int main(int argc, char** argv) {
   try {
     if (command == "info") return steer::cli::run_info(argc - 2, argv + 2);
     if (command == "bench") return steer::cli::run_bench(argc - 2, argv + 2);
+#ifdef STEER_HAS_IMAGE_OUTPUT
+    if (command == "generate") return steer::cli::run_generate(argc - 2, argv + 2);
+    if (command == "sweep") return steer::cli::run_sweep(argc - 2, argv + 2);
+#else
+    if (command == "generate" || command == "sweep") {
+      std::cerr << "steer " << command << ": this build has no image output (it was built with STEER_ENGINE_ONLY)\n";
+      return 2;
+    }
+#endif
+  } catch (const steer::GenerationCancelled&) {
+    std::cerr << "steer " << command << ": cancelled\n";
+    return 130;
   } catch (const steer::Error& e) {
     std::cerr << "steer " << command << ": " << e.what() << "\n";
     return 1;

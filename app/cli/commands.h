@@ -5,5 +5,8 @@ namespace steer::cli {
 
 int run_info(int argc, char** argv);
 int run_bench(int argc, char** argv);
+// generate and sweep write images, so they exist only in builds with OpenImageIO.
+int run_generate(int argc, char** argv);
+int run_sweep(int argc, char** argv);
 
 }  // namespace steer::cli

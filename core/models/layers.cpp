@@ -3,15 +3,48 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <string>
+
+#include "core/common/error.h"
+#include "core/models/lora_branch.h"
 
 namespace steer {
+
+namespace {
+
+// y + sum_i (scale_i * s_b) * delta_i(x), with s_b the per-sample scales in force (spec §6.1).
+template <class Delta>
+at::Tensor add_lora_terms(at::Tensor y, const std::vector<std::shared_ptr<const LoraBranch>>& loras, Delta delta) {
+  const at::Tensor& s = current_lora_sample_scales();
+  at::Tensor per_sample;  // (B, 1, ..., 1) in y's dtype, or undefined: 1 for every sample
+  if (s.defined()) {
+    if (s.dim() > 1 || (s.numel() != 1 && s.numel() != y.size(0)))
+      throw Error("LoRA sample scales have shape " + c10::str(s.sizes()) + " but the layer's batch is " +
+                  std::to_string(y.size(0)) + ": set one scale per sample");
+    std::vector<int64_t> shape(static_cast<size_t>(y.dim()), 1);
+    shape[0] = s.numel();
+    per_sample = s.to(y.device(), y.scalar_type()).reshape(shape);
+  }
+  for (const auto& lora : loras) {
+    at::Tensor d = delta(*lora);
+    y = per_sample.defined() ? y + d * (per_sample * lora->scale) : at::add(y, d, lora->scale);
+  }
+  return y;
+}
+
+}  // namespace
 
 Linear::Linear(int64_t in, int64_t out, bool has_bias) : in_features(in), out_features(out) {
   register_parameter("weight", weight, {out, in});
   if (has_bias) register_parameter("bias", bias, {out});
 }
 
-at::Tensor Linear::forward(const at::Tensor& x) const { return at::linear(x, weight, bias); }
+at::Tensor Linear::forward(const at::Tensor& x) const {
+  at::Tensor y = at::linear(x, weight, bias);
+  if (loras.empty()) return y;
+  return add_lora_terms(std::move(y), loras,
+                        [&](const LoraBranch& b) { return at::linear(at::linear(x, b.down), b.up); });
+}
 
 Conv2d::Conv2d(int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_, bool has_bias)
     : stride(stride_), padding(padding_) {
@@ -20,7 +53,11 @@ Conv2d::Conv2d(int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t
 }
 
 at::Tensor Conv2d::forward(const at::Tensor& x) const {
-  return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+  at::Tensor y = at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+  if (loras.empty()) return y;
+  return add_lora_terms(std::move(y), loras, [&](const LoraBranch& b) {
+    return at::conv2d(at::conv2d(x, b.down, {}, {stride, stride}, {padding, padding}), b.up);
+  });
 }
 
 GroupNorm::GroupNorm(int64_t groups_, int64_t channels, double eps_) : groups(groups_), eps(eps_) {

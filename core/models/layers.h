@@ -3,16 +3,25 @@
 // and shapes of its torch.nn counterpart.
 #include <ATen/core/Tensor.h>
 
+#include <memory>
+#include <vector>
+
 #include "core/models/module.h"
 
 namespace steer {
 
+struct LoraBranch;
+
+// Linear and Conv2d carry the LoRA branches attached to them (core/lora: LoraAttachment):
+// forward adds (branch.scale * s_b) * up(down(x)) for each, s_b being the per-sample scale
+// of current_lora_sample_scales() (spec §6.1). Without branches forward is the plain layer.
 class Linear : public Module {
  public:
   Linear(int64_t in_features, int64_t out_features, bool bias = true);
   at::Tensor forward(const at::Tensor& x) const;
   at::Tensor weight, bias;
   int64_t in_features, out_features;
+  std::vector<std::shared_ptr<const LoraBranch>> loras;  // down [r, in], up [out, r]
 };
 
 class Conv2d : public Module {
@@ -21,6 +30,8 @@ class Conv2d : public Module {
   at::Tensor forward(const at::Tensor& x) const;
   at::Tensor weight, bias;
   int64_t stride, padding;
+  // down [r, in, kh, kw] run with this layer's stride and padding, up [out, r, 1, 1]
+  std::vector<std::shared_ptr<const LoraBranch>> loras;
 };
 
 class GroupNorm : public Module {

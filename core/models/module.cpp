@@ -89,6 +89,26 @@ void Module::bind(const WeightSet& weights, const std::string& component, const 
   }
 }
 
+Module* Module::find_module(const std::string& path) const {
+  if (path.empty()) return const_cast<Module*>(this);
+  for (const auto& [name, child] : children_) {
+    if (path == name) return child.get();
+    if (path.size() > name.size() && path.compare(0, name.size(), name) == 0 && path[name.size()] == '.')
+      if (Module* found = child->find_module(path.substr(name.size() + 1))) return found;
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, Module*>> Module::named_modules(const std::string& prefix) const {
+  std::vector<std::pair<std::string, Module*>> out;
+  out.emplace_back(prefix, const_cast<Module*>(this));
+  for (const auto& [name, child] : children_) {
+    auto below = child->named_modules(prefix.empty() ? name : prefix + "." + name);
+    out.insert(out.end(), std::make_move_iterator(below.begin()), std::make_move_iterator(below.end()));
+  }
+  return out;
+}
+
 void Module::to(at::Device device, at::ScalarType dtype) {
   for (const auto& p : named_parameters())
     if (p.tensor->defined()) *p.tensor = p.tensor->to(device, dtype);

@@ -50,6 +50,16 @@ class Module {
   // Moves/converts every bound parameter.
   void to(at::Device device, at::ScalarType dtype);
 
+  // The module at a dotted path below this one ("down_blocks.0.attentions.0.proj_in",
+  // "mid_block.attentions.0.transformer_blocks.0.attn1.to_out.0"), or nullptr. Child names
+  // may themselves hold dots ("to_out.0", "self_attn.q_proj"); the path is matched against
+  // them as registered. The empty path is this module. Modules are shared model state: the
+  // non-const result is for attaching per-model extras (LoRA branches), not for weights.
+  Module* find_module(const std::string& path) const;
+  // Every module below this one with its full path (this one first, as `prefix` without the
+  // trailing dot), depth first in registration order.
+  std::vector<std::pair<std::string, Module*>> named_modules(const std::string& prefix = "") const;
+
  public:
   // Builder API, used by constructors (also on generic container modules).
   // Declares a parameter with the shape the architecture expects.

@@ -1,0 +1,83 @@
+#include "app/cli/arguments.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "core/common/error.h"
+
+namespace steer::cli {
+
+Arguments::Arguments(int argc, char** argv, std::set<std::string> options, std::set<std::string> switches) {
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) {
+      positional_.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    const auto eq = name.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (switches.count(name)) {
+      switches_on_.insert(name);
+      continue;
+    }
+    if (!options.count(name)) {
+      std::string known;
+      for (const auto& o : options) known += " --" + o;
+      for (const auto& s : switches) known += " --" + s;
+      throw InputError("unknown option --" + name + "; the options are:" + known);
+    }
+    if (!inline_value) {
+      if (i + 1 >= argc) throw InputError("option --" + name + " needs a value");
+      value = argv[++i];
+    }
+    values_[name].push_back(value);
+  }
+}
+
+std::string Arguments::get(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> Arguments::all(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+double Arguments::number(const std::string& name, double fallback) const {
+  if (!values_.count(name)) return fallback;
+  const std::string v = get(name);
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d))
+    throw InputError("--" + name + " \"" + v + "\" is not a number");
+  return d;
+}
+
+int64_t Arguments::integer(const std::string& name, int64_t fallback) const {
+  if (!values_.count(name)) return fallback;
+  const std::string v = get(name);
+  char* end = nullptr;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || end != v.c_str() + v.size()) throw InputError("--" + name + " \"" + v + "\" is not a whole number");
+  return n;
+}
+
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const auto pos = text.find(separator, start);
+    out.push_back(text.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+    if (pos == std::string::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+}  // namespace steer::cli

@@ -1,0 +1,103 @@
+#include "app/cli/generation_options.h"
+
+#include "core/common/error.h"
+
+namespace steer::cli {
+
+std::set<std::string> generation_options() {
+  return {"model", "lora", "lora-scale", "prompt", "negative", "seed", "width", "height", "size", "steps", "sampler", "eta",
+          "clip-skip", "method", "lambda", "omega", "weak", "rescale", "interval", "device", "dtype"};
+}
+
+std::set<std::string> generation_switches() { return {"karras", "device-noise", "two-call"}; }
+
+const char* generation_options_help() {
+  return "  --model DIR            diffusers model folder (required)\n"
+         "  --lora FILE            the subject: a LoRA .safetensors (kohya or diffusers naming)\n"
+         "  --lora-scale S         the LoRA's strength as the subject model θ_ft (default 1)\n"
+         "  --prompt TEXT          the prompt c\n"
+         "  --negative TEXT        the negative prompt, used as ∅ (default: empty)\n"
+         "  --seed N               noise seed (default 0)\n"
+         "  --size WxH | --width W --height H   image size, multiples of 8 (default 512x512)\n"
+         "  --steps N              sampling steps (default 30)\n"
+         "  --sampler NAME         ddim | euler | euler_a | dpmpp_2m (default euler)\n"
+         "  --karras               Karras sigmas (euler, dpmpp_2m)\n"
+         "  --eta E                DDIM eta (default 0)\n"
+         "  --clip-skip K          use the text encoder's K-th last layer (default 0)\n"
+         "  --method M             cfg | ag | pg (default cfg)\n"
+         "  --lambda L             guidance scale λ (default 7.5)\n"
+         "  --omega W              PG ω or schedule: 0.5, linear:0.2->0.8, cosine:0.2->1, interval:0.5@0.2-0.8\n"
+         "  --weak MODEL           AG's weak model: base | omega:W (default base)\n"
+         "  --rescale PHI          CFG rescale φ in [0, 1] (default 0)\n"
+         "  --interval LOW-HIGH    guide only for σ in (LOW, HIGH]\n"
+         "  --device cpu|cuda      compute device (default cpu)\n"
+         "  --dtype fp32|fp16|bf16 compute precision (default fp32)\n"
+         "  --device-noise         draw noise on the device (faster; not the same image as CPU noise)\n"
+         "  --two-call             run the guidance branches as two UNet calls instead of one batch\n";
+}
+
+std::string model_folder_from(const Arguments& args) {
+  const std::string model = args.get("model");
+  if (model.empty()) throw InputError("--model is required: the folder of a diffusers model (the one holding model_index.json)");
+  return model;
+}
+
+LoadOptions load_options_from(const Arguments& args) {
+  LoadOptions o;
+  const std::string device = args.get("device", "cpu");
+  if (device == "cuda") o.device = at::Device(at::kCUDA);
+  else if (device != "cpu") throw InputError("--device \"" + device + "\" is unknown; use cpu or cuda");
+  const std::string dtype = args.get("dtype", "fp32");
+  if (dtype == "fp16") o.dtype = at::kHalf;
+  else if (dtype == "bf16") o.dtype = at::kBFloat16;
+  else if (dtype != "fp32") throw InputError("--dtype \"" + dtype + "\" is unknown; use fp32, fp16 or bf16");
+  return o;
+}
+
+SubjectSpec subject_from(const Arguments& args) {
+  SubjectSpec s;
+  if (args.has("lora")) {
+    s.kind = SubjectSpec::Kind::Lora;
+    s.path = args.get("lora");
+    s.multiplier = args.number("lora-scale", 1.0);
+  }
+  return s;
+}
+
+GenerationRequest request_from(const Arguments& args) {
+  GenerationRequest r;
+  r.prompt = args.get("prompt");
+  r.negative_prompt = args.get("negative");
+  r.seed = args.integer("seed", 0);
+  r.width = static_cast<int>(args.integer("width", 512));
+  r.height = static_cast<int>(args.integer("height", 512));
+  if (args.has("size")) {
+    const std::string size = args.get("size");
+    const auto x = size.find('x');
+    try {
+      if (x == std::string::npos) throw std::invalid_argument("no x");
+      size_t used_w = 0, used_h = 0;
+      r.width = std::stoi(size.substr(0, x), &used_w);
+      r.height = std::stoi(size.substr(x + 1), &used_h);
+      if (used_w != x || used_h != size.size() - x - 1) throw std::invalid_argument("junk");
+    } catch (const std::exception&) {
+      throw InputError("--size \"" + size + "\" must be WIDTHxHEIGHT, e.g. 512x512");
+    }
+  }
+  r.steps = static_cast<int>(args.integer("steps", 30));
+  r.sampler = args.get("sampler", "euler");
+  r.karras_sigmas = args.has("karras");
+  r.eta = args.number("eta", 0.0);
+  r.clip_skip = static_cast<int>(args.integer("clip-skip", 0));
+  r.guidance.method = parse_guidance_method(args.get("method", "cfg"));
+  r.guidance.scale = args.number("lambda", 7.5);
+  if (args.has("omega")) r.guidance.omega = OmegaSchedule::parse(args.get("omega"));
+  if (args.has("weak")) r.guidance.weak = WeakModel::parse(args.get("weak"));
+  r.guidance.rescale = args.number("rescale", 0.0);
+  if (args.has("interval")) r.guidance.set_interval(args.get("interval"));
+  r.noise_on_device = args.has("device-noise");
+  r.batch_branches = !args.has("two-call");
+  return r;
+}
+
+}  // namespace steer::cli

@@ -1,0 +1,25 @@
+#include "core/generation/generation_request.h"
+
+#include "core/common/error.h"
+
+namespace steer {
+
+void GenerationRequest::validate() const {
+  if (steps <= 0 || steps > 1000)
+    throw InputError("steps " + std::to_string(steps) + " is out of range; use 1 to 1000 (20 to 50 is typical)");
+  for (const auto& [name, value] : {std::pair<const char*, int>{"width", width}, {"height", height}})
+    if (value <= 0 || value % 8 != 0 || value > 4096)
+      throw InputError(std::string(name) + " " + std::to_string(value) +
+                       " is not allowed; the size must be a positive multiple of 8 up to 4096 (e.g. 512)");
+  if (sampler != "ddim" && sampler != "euler" && sampler != "euler_a" && sampler != "dpmpp_2m")
+    throw InputError("sampler \"" + sampler + "\" is unknown; use ddim, euler, euler_a or dpmpp_2m");
+  if (eta < 0.0 || eta > 1.0) throw InputError("eta " + std::to_string(eta) + " is out of range; use 0 (deterministic DDIM) to 1");
+  if (eta > 0.0 && sampler != "ddim") throw InputError("eta applies to the ddim sampler only; the " + sampler + " sampler was chosen");
+  if (karras_sigmas && sampler != "euler" && sampler != "dpmpp_2m")
+    throw InputError("Karras sigmas are available for the euler and dpmpp_2m samplers, not " + sampler);
+  if (clip_skip < 0 || clip_skip > 11) throw InputError("clip skip " + std::to_string(clip_skip) + " is out of range; use 0 to 11");
+  if (seed < 0) throw InputError("seed " + std::to_string(seed) + " is negative; use 0 to 2^63-1");
+  guidance.validate();
+}
+
+}  // namespace steer

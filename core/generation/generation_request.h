@@ -1,0 +1,75 @@
+#pragma once
+// A generation job as plain values: what the UI panel, the CLI and the sweep runner fill
+// in, and what the exporter records. Torch-free.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/image_buffer.h"
+#include "core/guidance/guidance_settings.h"
+
+namespace steer {
+
+// The personalized subject generated beside the base model.
+struct SubjectSpec {
+  enum class Kind { None, Lora, FineTuned };
+  Kind kind = Kind::None;
+  std::filesystem::path path;  // a LoRA .safetensors, or a diffusers folder of the same architecture
+  double multiplier = 1.0;     // LoRA strength applied as "scale 1" (θ_ft)
+};
+
+struct GenerationRequest {
+  std::string prompt;
+  std::string negative_prompt;  // ∅ when given; the empty prompt otherwise
+  int64_t seed = 0;
+  int width = 512, height = 512;
+  int steps = 30;
+  std::string sampler = "euler";  // ddim | euler | euler_a | dpmpp_2m
+  bool karras_sigmas = false;
+  double eta = 0.0;  // DDIM only
+  int clip_skip = 0;
+  GuidanceSettings guidance;
+  // Noise on the CPU generator (the default: the same image as diffusers, on any device)
+  // or on the compute device (faster on a GPU, not reproducible across devices).
+  bool noise_on_device = false;
+  // Run the two guidance branches as one batch-2 UNet call (the default) or as two calls.
+  bool batch_branches = true;
+  // What the step events carry besides the guided preview.
+  bool want_branch_previews = false;
+  bool want_latents = false;
+
+  // Checks every setting before any work starts; InputError names the setting and the
+  // allowed values.
+  void validate() const;
+};
+
+// A latent copied out of the engine (for branch views and debugging), C-contiguous.
+struct LatentSnapshot {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+
+struct StepEvent {
+  int step = 0;  // 1-based: the step just finished
+  int steps = 0;
+  double timestep = 0, sigma = 0;
+  double elapsed_seconds = 0;
+  bool guided = true;       // false inside a guidance interval's unguided part
+  double omega = 1.0;       // the ω used at this step (PG)
+  ImageRGBA8 preview;       // latent→RGB projection of the guided x0 estimate, H/8 x W/8
+  ImageRGBA8 preview_strong, preview_weak;  // when want_branch_previews
+  std::optional<LatentSnapshot> latent;     // when want_latents: x after this step
+};
+
+using StepCallback = std::function<void(const StepEvent&)>;
+
+struct GenerationResult {
+  ImageRGBA8 image;
+  std::optional<LatentSnapshot> final_latent;  // when want_latents
+  double seconds = 0;
+};
+
+}  // namespace steer

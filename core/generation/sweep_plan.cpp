@@ -1,0 +1,160 @@
+#include "core/generation/sweep_plan.h"
+
+#include <cstdio>
+#include <set>
+
+#include "core/common/error.h"
+
+namespace steer {
+namespace {
+
+std::string number_label(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<SweepPlan::Axis> SweepPlan::axes() const {
+  std::vector<Axis> out;
+  if (omegas.size() > 1) {
+    Axis a{"omega", {}};
+    for (const auto& w : omegas) a.labels.push_back(OmegaSchedule::parse(w).to_string());
+    out.push_back(a);
+  }
+  if (lambdas.size() > 1) {
+    Axis a{"lambda", {}};
+    for (double l : lambdas) a.labels.push_back(number_label(l));
+    out.push_back(a);
+  }
+  if (methods.size() > 1) out.push_back(Axis{"method", methods});
+  if (seeds.size() > 1) {
+    Axis a{"seed", {}};
+    for (int64_t s : seeds) a.labels.push_back(std::to_string(s));
+    out.push_back(a);
+  }
+  if (prompts.size() > 1) out.push_back(Axis{"prompt", prompts});
+  if (out.empty()) out.push_back(Axis{"seed", {std::to_string(seeds.empty() ? base.seed : seeds[0])}});
+  return out;
+}
+
+std::vector<SweepPlan::Cell> SweepPlan::cells() const {
+  const std::vector<Axis> grid = axes();
+  std::vector<size_t> sizes;
+  for (const auto& a : grid) sizes.push_back(a.labels.size());
+  std::vector<Cell> out;
+  std::vector<size_t> pos(grid.size(), 0);
+  for (size_t index = 0;; ++index) {
+    Cell cell;
+    cell.index = index;
+    cell.position = pos;
+    cell.request = base;
+    if (methods.size() == 1) cell.request.guidance.method = parse_guidance_method(methods[0]);
+    if (lambdas.size() == 1) cell.request.guidance.scale = lambdas[0];
+    if (omegas.size() == 1) cell.request.guidance.omega = OmegaSchedule::parse(omegas[0]);
+    if (seeds.size() == 1) cell.request.seed = seeds[0];
+    if (prompts.size() == 1) cell.request.prompt = prompts[0];
+    for (size_t a = 0; a < grid.size(); ++a) {
+      const std::string& name = grid[a].name;
+      const size_t i = pos[a];
+      if (name == "omega") cell.request.guidance.omega = OmegaSchedule::parse(omegas[i]);
+      else if (name == "lambda") cell.request.guidance.scale = lambdas[i];
+      else if (name == "method") cell.request.guidance.method = parse_guidance_method(methods[i]);
+      else if (name == "seed" && !seeds.empty()) cell.request.seed = seeds[i];
+      else if (name == "prompt") cell.request.prompt = prompts[i];
+    }
+    out.push_back(cell);
+    // Row-major: the last axis varies fastest.
+    size_t a = grid.size();
+    while (a > 0) {
+      --a;
+      if (++pos[a] < sizes[a]) break;
+      pos[a] = 0;
+      if (a == 0) return out;
+    }
+    if (grid.empty()) return out;
+  }
+}
+
+void SweepPlan::validate() const {
+  if (methods.empty()) throw InputError("a sweep needs at least one method (cfg, ag or pg)");
+  for (const auto& m : methods) parse_guidance_method(m);
+  for (const auto& w : omegas) OmegaSchedule::parse(w);
+  for (const auto& cell : cells()) {
+    try {
+      cell.request.validate();
+    } catch (const InputError& e) {
+      throw InputError("sweep cell " + std::to_string(cell.index) + " (" + cell.request.guidance.describe() + "): " + e.what());
+    }
+  }
+}
+
+SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name, GenerationRequest base) {
+  if (!file.is_object()) throw InputError(name + ": a sweep file must be a JSON object");
+  static const std::set<std::string> known = {"methods", "lambdas", "omegas", "seeds", "prompts", "prompt", "negative",
+                                              "steps", "sampler", "width", "height", "karras", "eta", "weak", "rescale",
+                                              "interval", "clip_skip", "seed", "lambda", "omega", "method"};
+  for (const auto& [key, value] : file.as_object())
+    if (!known.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw InputError(name + ": unknown key \"" + key + "\"; a sweep file may have: " + list);
+    }
+  auto fail = [&](const std::string& key, const std::string& what) -> InputError {
+    return InputError(name + ": \"" + key + "\" " + what);
+  };
+  auto strings = [&](const std::string& key) {
+    std::vector<std::string> out;
+    const json::Value* v = file.find(key);
+    if (!v) return out;
+    if (!v->is_array() || v->as_array().empty()) throw fail(key, "must be a non-empty list");
+    for (const auto& e : v->as_array()) {
+      if (e.is_string()) out.push_back(e.as_string());
+      else if (e.is_number()) out.push_back(number_label(e.as_number()));
+      else throw fail(key, "must list strings or numbers, found " + e.dump());
+    }
+    return out;
+  };
+  SweepPlan plan;
+  try {
+    if (const auto* v = file.find("prompt")) base.prompt = v->as_string();
+    if (const auto* v = file.find("negative")) base.negative_prompt = v->as_string();
+    if (const auto* v = file.find("steps")) base.steps = static_cast<int>(v->as_int());
+    if (const auto* v = file.find("sampler")) base.sampler = v->as_string();
+    if (const auto* v = file.find("width")) base.width = static_cast<int>(v->as_int());
+    if (const auto* v = file.find("height")) base.height = static_cast<int>(v->as_int());
+    if (const auto* v = file.find("karras")) base.karras_sigmas = v->as_bool();
+    if (const auto* v = file.find("eta")) base.eta = v->as_number();
+    if (const auto* v = file.find("clip_skip")) base.clip_skip = static_cast<int>(v->as_int());
+    if (const auto* v = file.find("seed")) base.seed = v->as_int();
+    if (const auto* v = file.find("lambda")) base.guidance.scale = v->as_number();
+    if (const auto* v = file.find("method")) base.guidance.method = parse_guidance_method(v->as_string());
+    if (const auto* v = file.find("omega")) base.guidance.omega = OmegaSchedule::parse(v->is_string() ? v->as_string() : number_label(v->as_number()));
+    if (const auto* v = file.find("weak")) base.guidance.weak = WeakModel::parse(v->as_string());
+    if (const auto* v = file.find("rescale")) base.guidance.rescale = v->as_number();
+    if (const auto* v = file.find("interval")) base.guidance.set_interval(v->as_string());
+  } catch (const json::TypeError& e) {
+    throw InputError(name + ": " + e.what());
+  }
+  plan.base = base;
+  if (file.contains("methods")) plan.methods = strings("methods");
+  else plan.methods = {guidance_method_name(base.guidance.method)};
+  for (const auto& s : strings("lambdas")) {
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size()) throw fail("lambdas", "entry \"" + s + "\" is not a number");
+    plan.lambdas.push_back(v);
+  }
+  plan.omegas = strings("omegas");
+  for (const auto& s : strings("seeds")) {
+    char* end = nullptr;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (end != s.c_str() + s.size()) throw fail("seeds", "entry \"" + s + "\" is not a whole number");
+    plan.seeds.push_back(v);
+  }
+  plan.prompts = strings("prompts");
+  return plan;
+}
+
+}  // namespace steer

@@ -1,0 +1,24 @@
+#pragma once
+// Runs a sweep's cells one after another on one session, handing each finished image to
+// the caller (the exporter, the compare board). Cells whose settings are the same (a cfg
+// cell repeated along the ω axis) are generated once.
+#include <atomic>
+#include <functional>
+
+#include "core/generation/generation_job.h"
+#include "core/generation/sweep_plan.h"
+
+namespace steer {
+
+using CellFinished = std::function<void(const SweepPlan::Cell& cell, const GenerationResult& result, bool reused)>;
+using CellStep = std::function<void(const SweepPlan::Cell& cell, const StepEvent& event)>;
+
+// Validates the whole plan first, so a bad cell stops the sweep before any work.
+void run_sweep(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step = {},
+               const std::atomic<bool>* cancel = nullptr);
+
+// The settings that decide a cell's image, as text: equal keys, equal images. ω counts
+// only for pg, the weak model only for ag.
+std::string reproducibility_key(const GenerationRequest& request);
+
+}  // namespace steer
