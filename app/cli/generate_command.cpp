@@ -66,9 +66,13 @@ int run_generate(int argc, char** argv) {
   write_image(out, result.image, {{"parameters", a1111_parameters(settings)}});
   fs::path sidecar = out;
   sidecar.replace_extension(".json");
-  json::Value record = settings_to_json(settings);
+  // The same layout as a sweep cell's sidecar, so one reader serves both.
+  json::Value record = json::Object{};
+  record.set("format", "steer-image");
+  record.set("format_version", 1);
   record.set("file", out.filename().string());
   record.set("seconds", result.seconds);
+  record.set("settings", settings_to_json(settings));
   write_file_atomically(sidecar, [&](std::ostream& o) { o << record.dump(2) << "\n"; });
   progress.finish("done in " + std::to_string(result.seconds) + " s");
   std::cout << out.string() << "\n";

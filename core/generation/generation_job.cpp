@@ -12,6 +12,7 @@
 #include "core/models/lora_branch.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/sampling/sampler.h"
+#include "core/sampling/sampling_loop.h"
 
 namespace steer {
 
@@ -145,11 +146,10 @@ GenerationResult GenerationSession::generate(const GenerationRequest& request, c
   if (request.noise_on_device && o.device.type() != at::kCPU) {
     at::Generator device_generator = at::globalContext().defaultGenerator(o.device).clone();
     device_generator.set_current_seed(static_cast<uint64_t>(request.seed));
-    x = at::randn(shape, device_generator, at::TensorOptions().dtype(o.dtype).device(o.device));
+    x = initial_latents(*sampler, shape, device_generator, o.device, o.dtype);
   } else {
-    x = at::randn(shape, noise_generator, at::TensorOptions().dtype(o.dtype)).to(o.device);
+    x = initial_latents(*sampler, shape, noise_generator, o.device, o.dtype);
   }
-  x = x * sampler->init_noise_sigma();
 
   const at::Tensor cond_strong = encode(request.prompt, 1.0, request.clip_skip);
   GenerationResult result;
