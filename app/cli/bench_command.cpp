@@ -16,7 +16,12 @@
 #include "app/cli/commands.h"
 #include "core/common/error.h"
 #include "core/engine/stable_diffusion_model.h"
+#include "core/generation/generation_job.h"
+#include "core/generation/latent_preview.h"
 #include "core/io/diffusers_folder.h"
+#include "core/models/lora_branch.h"
+#include "core/sampling/noise_schedule.h"
+#include "core/sampling/sampler.h"
 
 namespace steer::cli {
 namespace fs = std::filesystem;
@@ -31,6 +36,9 @@ struct BenchOptions {
   std::string device = "cpu";
   std::string dtype = "fp32";
   std::string unet_config;  // time a UNet built from this config with random weights
+  bool guided = false;      // time whole guided steps (CFG, and PG with --lora)
+  std::string lora;
+  int steps = 6;
 };
 
 double median_ms(int repeats, const std::function<void()>& fn, const std::function<void()>& sync) {
@@ -52,7 +60,10 @@ void usage() {
                "                   [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n"
                "       steer bench --unet-config <unet config.json> [same options]\n"
                "                   times only the UNet, built from the config with random weights\n"
-               "                   (for machines that have no model weights, e.g. the GPU test machine)\n";
+               "                   (for machines that have no model weights, e.g. the GPU test machine)\n"
+               "       steer bench --model <folder> --guided [--lora FILE] [--steps N (6)] [same options]\n"
+               "                   times whole guided steps: CFG, and PG (omega 0.5) with the LoRA, and the\n"
+               "                   live preview's share of a step\n";
 }
 
 // The UNet of a config with random weights: its speed does not depend on the values.
@@ -69,12 +80,100 @@ int bench_random_unet(const BenchOptions& o, const LoadOptions& load, const Sync
   at::Tensor timesteps = at::full({o.batch}, 500.0, at::TensorOptions().dtype(at::kFloat)).to(load.device);
   UNetConditioning cond;
   cond.encoder_hidden_states = at::randn({o.batch, 77, config.cross_attention_dim[0]}, gen).to(opts);
+  if (o.guided) {
+    // A guided step's UNet work with and without PG's per-sample LoRA scales: batch 2
+    // ([∅, c]) with a random rank-4 LoRA on every attention projection. The GPU script
+    // uses this where no model folder exists.
+    int attached = 0;
+    for (const auto& [name, module] : unet.named_modules()) {
+      auto* linear = dynamic_cast<Linear*>(module);
+      const bool attention = name.size() > 5 && (name.ends_with("to_q") || name.ends_with("to_k") || name.ends_with("to_v") ||
+                                                 name.ends_with("to_out.0"));
+      if (!linear || !attention) continue;
+      auto branch = std::make_shared<LoraBranch>();
+      branch->down = (at::randn({4, linear->in_features}, gen) * 0.02).to(opts);
+      branch->up = (at::randn({linear->out_features, 4}, gen) * 0.02).to(opts);
+      branch->scale = 1.0;
+      linear->loras.push_back(branch);
+      ++attached;
+    }
+    auto step = [&](std::initializer_list<double> scales) {
+      ScopedLoraSampleScales s(at::tensor(std::vector<double>(scales)).to(load.device, at::kFloat));
+      at::Tensor out = unet.forward(latents, timesteps, cond);
+      auto parts = out.chunk(2);
+      (void)(parts[0] + 5.0 * (parts[1] - parts[0]));
+    };
+    if (o.batch != 2) throw InputError("--guided times batch-2 guided steps; leave --batch at 2");
+    const double cfg = median_ms(o.repeats, [&] { step({1.0, 1.0}); }, sync);
+    const double pg = median_ms(o.repeats, [&] { step({0.5, 1.0}); }, sync);
+    std::cout << "steer bench: guided UNet steps, " << path.string() << " + random rank-4 LoRA on " << attached
+              << " attention projections, " << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << "\n"
+              << "  CFG step " << cfg << " ms (" << 1000.0 / cfg << " it/s)\n"
+              << "  PG step  " << pg << " ms (" << 1000.0 / pg << " it/s), PG / CFG " << pg / cfg << "\n"
+              << "BENCH_JSON {\"cfg_step_ms\": " << cfg << ", \"pg_step_ms\": " << pg << ", \"latent\": " << o.latent
+              << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
+    return 0;
+  }
   const double ms = median_ms(o.repeats, [&] { (void)unet.forward(latents, timesteps, cond); }, sync);
   std::cout << "steer bench: UNet of " << path.string() << " (" << unet.parameter_count() << " parameters, random weights) on "
             << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << ", batch " << o.batch << "\n"
             << "  unet forward " << ms << " ms (" << 1000.0 / ms << " it/s)\n"
             << "BENCH_JSON {\"unet_forward_ms\": " << ms << ", \"batch\": " << o.batch << ", \"latent\": " << o.latent
             << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
+  return 0;
+}
+
+// Median time per step of a guided run, measured from the step events (which include
+// the live preview), after one warm-up run.
+double median_step_ms(GenerationSession& session, const GenerationRequest& request) {
+  (void)session.generate(request);  // warm-up: allocator, kernel selection, prompt cache
+  std::vector<double> elapsed;
+  session.generate(request, [&](const StepEvent& e) { elapsed.push_back(e.elapsed_seconds); });
+  std::vector<double> steps;
+  for (size_t i = 1; i < elapsed.size(); ++i) steps.push_back((elapsed[i] - elapsed[i - 1]) * 1000.0);
+  std::sort(steps.begin(), steps.end());
+  return steps[steps.size() / 2];
+}
+
+int bench_guided_steps(const BenchOptions& o, const LoadOptions& load) {
+  auto model = StableDiffusionModel::load(o.model, load);
+  GenerationSession session(*model);
+  GenerationRequest request;
+  request.prompt = "a photo of sks mug on a wooden table, soft light";
+  request.seed = 1234;
+  request.width = request.height = static_cast<int>(o.latent * 8);
+  request.steps = o.steps;
+  request.sampler = "euler";
+  request.guidance.scale = 5.0;
+  if (!o.lora.empty()) {
+    SubjectSpec subject;
+    subject.kind = SubjectSpec::Kind::Lora;
+    subject.path = o.lora;
+    session.set_subject(subject);
+  }
+  const double cfg_ms = median_step_ms(session, request);
+  double pg_ms = 0;
+  if (!o.lora.empty()) {
+    GenerationRequest pg = request;
+    pg.guidance.method = GuidanceMethod::Personalization;
+    pg.guidance.omega = OmegaSchedule::constant(0.5);
+    pg_ms = median_step_ms(session, pg);
+  }
+  // The preview's cost: the x0 estimate and the latent->RGB projection, timed on their own.
+  at::Tensor latent = at::randn({1, model->unet().config().in_channels, o.latent, o.latent}).to(load.device, load.dtype);
+  auto sampler = make_sampler(SamplerSettings{}, NoiseSchedule::from_config(model->scheduler_config()), o.steps);
+  const int reps = 50;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < reps; ++i) (void)project_latent_to_rgb(sampler->denoised(latent, 1, latent));
+  const double preview_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
+
+  std::cout << "steer bench --guided: " << o.model << (o.lora.empty() ? "" : " + " + o.lora) << ", " << o.device << " " << o.dtype
+            << ", " << at::get_num_threads() << " threads, latent " << o.latent << "x" << o.latent << "\n"
+            << "  CFG step            " << cfg_ms << " ms\n";
+  if (!o.lora.empty()) std::cout << "  PG step (LoRA, 0.5) " << pg_ms << " ms  (PG / CFG " << pg_ms / cfg_ms << ")\n";
+  std::cout << "  preview             " << preview_ms << " ms  (" << 100.0 * preview_ms / cfg_ms << " % of a CFG step)\n";
+  std::cout << "BENCH_JSON {\"cfg_step_ms\": " << cfg_ms << ", \"pg_step_ms\": " << pg_ms << ", \"preview_ms\": " << preview_ms
+            << ", \"threads\": " << at::get_num_threads() << "}\n";
   return 0;
 }
 
@@ -96,10 +195,14 @@ int run_bench(int argc, char** argv) {
     else if (a == "--device") o.device = value();
     else if (a == "--dtype") o.dtype = value();
     else if (a == "--unet-config") o.unet_config = value();
+    else if (a == "--guided") o.guided = true;
+    else if (a == "--lora") o.lora = value();
+    else if (a == "--steps") o.steps = std::stoi(value());
     else if (a == "--help" || a == "-h") { usage(); return 0; }
     else { usage(); return 2; }
   }
   if (o.model.empty() == o.unet_config.empty()) { usage(); return 2; }
+  if (o.steps < 3) throw InputError("--steps " + std::to_string(o.steps) + " is too few to time; use 3 or more");
   if (o.latent <= 0 || o.latent % 8 != 0) throw InputError("--latent " + std::to_string(o.latent) + " must be a positive multiple of 8");
   if (o.threads > 0) at::set_num_threads(o.threads);
 
@@ -114,6 +217,7 @@ int run_bench(int argc, char** argv) {
     if (load.device.is_cuda()) at::zeros({1}, at::TensorOptions().device(load.device)).cpu();  // waits for the stream
   };
   if (!o.unet_config.empty()) return bench_random_unet(o, load, sync);
+  if (o.guided) return bench_guided_steps(o, load);
 
   auto t0 = std::chrono::steady_clock::now();
   auto model = StableDiffusionModel::load(o.model, load);

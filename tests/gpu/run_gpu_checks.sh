@@ -46,4 +46,9 @@ for dtype in fp16 bf16 fp32; do
   ./build-gpu/app/steer bench --unet-config resources/configs/sd15_unet.json --device cuda --dtype "$dtype" \
     --latent 64 --batch 2 --repeats 20 2>&1 | tee -a "$out/bench-unet.log" | grep -E "unet forward|BENCH_JSON" | tee -a "$out/summary.txt"
 done
+log "== guided steps, SD1.5 config, 512x512 (64x64 latents): CFG and PG with a LoRA (batch 2 per step)"
+for dtype in fp16 bf16; do
+  ./build-gpu/app/steer bench --unet-config resources/configs/sd15_unet.json --guided --device cuda --dtype "$dtype" \
+    --latent 64 --batch 2 --repeats 20 2>&1 | tee -a "$out/bench-guided.log" | grep -E "step|BENCH_JSON" | tee -a "$out/summary.txt"
+done
 log "done"
