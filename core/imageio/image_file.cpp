@@ -2,6 +2,11 @@
 
 #include <OpenImageIO/imageio.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <random>
 #include <system_error>
 
@@ -141,6 +146,28 @@ void write_image(const fs::path& path, const ImageRGBA8& image,
     fail(reason.empty() ? "the encoder failed" : reason);
   }
   output.reset();
+
+  // OpenImageIO's PNG writer does not report a full disk: the file is silently cut short.
+  // Flush the temporary to disk and decode it back before it may take the final name.
+  {
+    const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    if (!synced) fail(std::string("flushing to disk failed: ") + std::strerror(err));
+  }
+  auto input = OIIO::ImageInput::open(temporary.string());
+  std::vector<uint8_t> check;
+  bool complete = false;
+  if (input) {
+    const OIIO::ImageSpec& written_spec = input->spec();
+    if (written_spec.width == image.width && written_spec.height == image.height) {
+      check.resize(static_cast<size_t>(written_spec.image_pixels()) * written_spec.nchannels);
+      complete = input->read_image(0, 0, 0, written_spec.nchannels, OIIO::TypeDesc::UINT8, check.data());
+    }
+    input->close();
+  }
+  if (!complete) fail("the file on disk is incomplete (is the disk full?)");
 
   std::error_code ec;
   fs::rename(temporary, path, ec);
