@@ -109,7 +109,7 @@ int run_sweep(int argc, char** argv) {
   exporter.begin(export_options, axes);  // fails here, before any generation, if the folder is not writable
   std::unique_ptr<ProgressLine> progress;
   size_t finished = 0;
-  run_sweep(
+  run_sweep_on(
       session, plan,
       [&](const SweepPlan::Cell& cell, const GenerationResult& result, bool reused) {
         SweepCell out;

@@ -55,8 +55,15 @@ std::string join_ints(const std::vector<int64_t>& v) {
 }  // namespace
 
 ModelSummary inspect_model_folder(const fs::path& folder_path) {
-  LoadOptions options;  // CPU, fp32: loading binds and checks every tensor
-  auto model = StableDiffusionModel::load(folder_path, options);
+  // CPU, fp32: loading binds and checks every tensor.
+  auto model = StableDiffusionModel::load(folder_path, LoadOptions{});
+  return summarize_model(*model);
+}
+
+ModelSummary summarize_model(const StableDiffusionModel& loaded) {
+  const auto* model = &loaded;
+  const fs::path& folder_path = loaded.folder();
+  const LoadOptions& options = loaded.options();
   DiffusersFolder folder = DiffusersFolder::open(folder_path);
 
   ModelSummary summary;

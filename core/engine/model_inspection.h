@@ -42,6 +42,10 @@ struct ModelSummary {
 // names the file and key at fault.
 ModelSummary inspect_model_folder(const std::filesystem::path& folder);
 
+class StableDiffusionModel;
+// The same summary for a model that is already loaded (no second load).
+ModelSummary summarize_model(const StableDiffusionModel& model);
+
 // Formats a parameter count for people: 859520964 -> "859.5 M".
 std::string format_parameter_count(int64_t count);
 

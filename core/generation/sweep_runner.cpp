@@ -17,7 +17,7 @@ std::string reproducibility_key(const GenerationRequest& r) {
   return k.str();
 }
 
-void run_sweep(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step,
+void run_sweep_on(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step,
                const std::atomic<bool>* cancel) {
   plan.validate();
   std::map<std::string, GenerationResult> done;

@@ -14,7 +14,7 @@ using CellFinished = std::function<void(const SweepPlan::Cell& cell, const Gener
 using CellStep = std::function<void(const SweepPlan::Cell& cell, const StepEvent& event)>;
 
 // Validates the whole plan first, so a bad cell stops the sweep before any work.
-void run_sweep(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step = {},
+void run_sweep_on(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step = {},
                const std::atomic<bool>* cancel = nullptr);
 
 // The settings that decide a cell's image, as text: equal keys, equal images. ω counts
