@@ -4,18 +4,9 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/number_text.h"
 
 namespace steer {
-namespace {
-
-std::string number_label(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
-
 std::vector<SweepPlan::Axis> SweepPlan::axes() const {
   std::vector<Axis> out;
   if (omegas.size() > 1) {
@@ -25,7 +16,7 @@ std::vector<SweepPlan::Axis> SweepPlan::axes() const {
   }
   if (lambdas.size() > 1) {
     Axis a{"lambda", {}};
-    for (double l : lambdas) a.labels.push_back(number_label(l));
+    for (double l : lambdas) a.labels.push_back(number_text(l));
     out.push_back(a);
   }
   if (methods.size() > 1) out.push_back(Axis{"method", methods});
@@ -111,7 +102,7 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     if (!v->is_array() || v->as_array().empty()) throw fail(key, "must be a non-empty list");
     for (const auto& e : v->as_array()) {
       if (e.is_string()) out.push_back(e.as_string());
-      else if (e.is_number()) out.push_back(number_label(e.as_number()));
+      else if (e.is_number()) out.push_back(number_text(e.as_number()));
       else throw fail(key, "must list strings or numbers, found " + e.dump());
     }
     return out;
@@ -130,7 +121,7 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     if (const auto* v = file.find("seed")) base.seed = v->as_int();
     if (const auto* v = file.find("lambda")) base.guidance.scale = v->as_number();
     if (const auto* v = file.find("method")) base.guidance.method = parse_guidance_method(v->as_string());
-    if (const auto* v = file.find("omega")) base.guidance.omega = OmegaSchedule::parse(v->is_string() ? v->as_string() : number_label(v->as_number()));
+    if (const auto* v = file.find("omega")) base.guidance.omega = OmegaSchedule::parse(v->is_string() ? v->as_string() : number_text(v->as_number()));
     if (const auto* v = file.find("weak")) base.guidance.weak = WeakModel::parse(v->as_string());
     if (const auto* v = file.find("rescale")) base.guidance.rescale = v->as_number();
     if (const auto* v = file.find("interval")) base.guidance.set_interval(v->as_string());

@@ -5,15 +5,9 @@
 #include <cstdlib>
 
 #include "core/common/error.h"
+#include "core/common/number_text.h"
 
 namespace steer {
-namespace {
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-}  // namespace
 
 GuidanceMethod parse_guidance_method(const std::string& name) {
   if (name == "cfg") return GuidanceMethod::Cfg;
@@ -50,7 +44,7 @@ WeakModel WeakModel::parse(const std::string& text) {
 std::string WeakModel::to_string() const {
   switch (kind) {
     case Kind::Base: return "base";
-    case Kind::Omega: return "omega:" + number(omega);
+    case Kind::Omega: return "omega:" + number_text(omega);
     case Kind::Checkpoint: return checkpoint;
   }
   return "?";
@@ -72,28 +66,28 @@ void GuidanceSettings::set_interval(const std::string& text) {
 
 std::string GuidanceSettings::interval_text() const {
   if (!has_interval()) return "";
-  return number(sigma_low) + "-" + (std::isinf(sigma_high) ? std::string("inf") : number(sigma_high));
+  return number_text(sigma_low) + "-" + (std::isinf(sigma_high) ? std::string("inf") : number_text(sigma_high));
 }
 
 void GuidanceSettings::validate() const {
   if (!std::isfinite(scale) || scale < 0.0 || scale > 100.0)
-    throw InputError("guidance scale (lambda) " + number(scale) + " is out of range; use a value from 0 to 100 (typical: 3 to 12)");
+    throw InputError("guidance scale (lambda) " + number_text(scale) + " is out of range; use a value from 0 to 100 (typical: 3 to 12)");
   if (!std::isfinite(rescale) || rescale < 0.0 || rescale > 1.0)
-    throw InputError("CFG rescale (phi) " + number(rescale) + " is out of range; use a value from 0 to 1 (0 = off, 0.7 is common)");
+    throw InputError("CFG rescale (phi) " + number_text(rescale) + " is out of range; use a value from 0 to 1 (0 = off, 0.7 is common)");
   for (double w : {omega.start, omega.end})
-    if (!(w >= 0.0 && w <= 1.0)) throw InputError("omega " + number(w) + " is out of range; use a value from 0 (base model) to 1 (subject model)");
+    if (!(w >= 0.0 && w <= 1.0)) throw InputError("omega " + number_text(w) + " is out of range; use a value from 0 (base model) to 1 (subject model)");
   if (weak.kind == WeakModel::Kind::Omega && !(weak.omega >= 0.0 && weak.omega <= 1.0))
-    throw InputError("weak model omega " + number(weak.omega) + " is out of range; use a value from 0 to 1");
+    throw InputError("weak model omega " + number_text(weak.omega) + " is out of range; use a value from 0 to 1");
   if (!(sigma_low >= 0.0) || !(sigma_high > sigma_low))
     throw InputError("guidance interval " + interval_text() + " is empty or negative; LOW must be >= 0 and below HIGH");
 }
 
 std::string GuidanceSettings::describe() const {
   std::string text = method == GuidanceMethod::Cfg ? "CFG" : method == GuidanceMethod::Autoguidance ? "AG" : "PG";
-  text += " λ=" + number(scale);
+  text += " λ=" + number_text(scale);
   if (method == GuidanceMethod::Personalization) text += " ω=" + omega.to_string();
   if (method == GuidanceMethod::Autoguidance) text += " weak=" + weak.to_string();
-  if (rescale > 0) text += " φ=" + number(rescale);
+  if (rescale > 0) text += " φ=" + number_text(rescale);
   if (has_interval()) text += " σ∈(" + interval_text() + "]";
   return text;
 }

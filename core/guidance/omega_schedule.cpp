@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/common/error.h"
+#include "core/common/number_text.h"
 
 namespace steer {
 namespace {
@@ -21,11 +22,6 @@ double parse_unit(const std::string& text, const std::string& whole, const char*
   return v;
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 }  // namespace
 
@@ -67,10 +63,10 @@ OmegaSchedule OmegaSchedule::parse(const std::string& text) {
 
 std::string OmegaSchedule::to_string() const {
   switch (kind) {
-    case Kind::Constant: return number(start);
-    case Kind::Linear: return "linear:" + number(start) + "->" + number(end);
-    case Kind::Cosine: return "cosine:" + number(start) + "->" + number(end);
-    case Kind::Interval: return "interval:" + number(start) + "@" + number(interval_begin) + "-" + number(interval_end);
+    case Kind::Constant: return number_text(start);
+    case Kind::Linear: return "linear:" + number_text(start) + "->" + number_text(end);
+    case Kind::Cosine: return "cosine:" + number_text(start) + "->" + number_text(end);
+    case Kind::Interval: return "interval:" + number_text(start) + "@" + number_text(interval_begin) + "-" + number_text(interval_end);
   }
   return "?";
 }
