@@ -57,6 +57,7 @@ int run_generate(int argc, char** argv) {
   auto model = StableDiffusionModel::load(folder, load);
   GenerationSession session(*model);
   session.set_subject(subject);
+  if (!session.memory_note().empty()) std::cerr << session.memory_note() << "\n";
   ProgressLine progress("generate");
   const GenerationResult result = session.generate(request, [&](const StepEvent& e) { progress.update(e); });
 

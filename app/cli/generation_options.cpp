@@ -5,7 +5,7 @@
 namespace steer::cli {
 
 std::set<std::string> generation_options() {
-  return {"model", "lora", "lora-scale", "prompt", "negative", "seed", "width", "height", "size", "steps", "sampler", "eta",
+  return {"model", "lora", "lora-scale", "finetuned", "prompt", "negative", "seed", "width", "height", "size", "steps", "sampler", "eta",
           "clip-skip", "method", "lambda", "omega", "weak", "rescale", "interval", "device", "dtype"};
 }
 
@@ -15,6 +15,8 @@ const char* generation_options_help() {
   return "  --model DIR            diffusers model folder (required)\n"
          "  --lora FILE            the subject: a LoRA .safetensors (kohya or diffusers naming)\n"
          "  --lora-scale S         the LoRA's strength as the subject model θ_ft (default 1)\n"
+         "  --finetuned DIR        the subject: a fully fine-tuned diffusers folder of the --model's architecture\n"
+         "                         (loaded beside it: +2 UNet copies, θ_ft and the θ_ω workspace)\n"
          "  --prompt TEXT          the prompt c\n"
          "  --negative TEXT        the negative prompt, used as ∅ (default: empty)\n"
          "  --seed N               noise seed (default 0)\n"
@@ -27,7 +29,7 @@ const char* generation_options_help() {
          "  --method M             cfg | ag | pg (default cfg)\n"
          "  --lambda L             guidance scale λ (default 7.5)\n"
          "  --omega W              PG ω or schedule: 0.5, linear:0.2->0.8, cosine:0.2->1, interval:0.5@0.2-0.8\n"
-         "  --weak MODEL           AG's weak model: base | omega:W (default base)\n"
+         "  --weak MODEL           AG's weak model: base | omega:W | an earlier LoRA checkpoint .safetensors (default base)\n"
          "  --rescale PHI          CFG rescale φ in [0, 1] (default 0)\n"
          "  --interval LOW-HIGH    guide only for σ in (LOW, HIGH]\n"
          "  --device cpu|cuda      compute device (default cpu)\n"
@@ -56,6 +58,12 @@ LoadOptions load_options_from(const Arguments& args) {
 
 SubjectSpec subject_from(const Arguments& args) {
   SubjectSpec s;
+  if (args.has("lora") && args.has("finetuned"))
+    throw InputError("--lora and --finetuned both name a subject; give one of them");
+  if (args.has("finetuned")) {
+    s.kind = SubjectSpec::Kind::FineTuned;
+    s.path = args.get("finetuned");
+  }
   if (args.has("lora")) {
     s.kind = SubjectSpec::Kind::Lora;
     s.path = args.get("lora");

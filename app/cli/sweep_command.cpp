@@ -102,6 +102,7 @@ int run_sweep(int argc, char** argv) {
   auto model = StableDiffusionModel::load(folder, load);
   GenerationSession session(*model);
   session.set_subject(subject);
+  if (!session.memory_note().empty()) std::cerr << session.memory_note() << "\n";
   const ModelIdentity identity = identify(folder, subject);
   const std::string device = args.get("device", "cpu");
 

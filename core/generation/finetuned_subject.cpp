@@ -118,12 +118,6 @@ FineTunedSubject::FineTunedSubject(const StableDiffusionModel& base, const fs::p
     throw InputError(folder_path.string() + " is a file; a fully fine-tuned subject is a diffusers folder (the one "
                      "holding model_index.json) of the base model's architecture. A LoRA file is a LoRA subject.");
   const DiffusersFolder folder = DiffusersFolder::open(folder_path);
-  if (folder.has("scheduler")) {
-    const std::string pred = json::string_or(folder.config("scheduler"), "prediction_type", "epsilon");
-    if (pred != base.prediction_type())
-      throw InputError(subject_label + " predicts \"" + pred + "\" (scheduler prediction_type) but " + base_label +
-                       " predicts \"" + base.prediction_type() + "\": they are not the same architecture");
-  }
   const LoadOptions& options = base.options();
 
   unet_ft_ = load_unet(folder.component("unet").folder, options);
@@ -136,6 +130,12 @@ FineTunedSubject::FineTunedSubject(const StableDiffusionModel& base, const fs::p
     throw InputError(subject_label + " does not have the architecture of " + base_label + " (the UNets differ: " + diff +
                      "). A fine-tuned subject must be a fine-tune of the base model itself.");
 
+  if (folder.has("scheduler")) {
+    const std::string pred = json::string_or(folder.config("scheduler"), "prediction_type", "epsilon");
+    if (pred != base.prediction_type())
+      throw InputError(subject_label + " predicts \"" + pred + "\" (scheduler prediction_type) but " + base_label +
+                       " predicts \"" + base.prediction_type() + "\": a fine-tuned subject must be a fine-tune of the base model itself");
+  }
   te_ft_ = load_clip_text_model(folder.component("text_encoder").folder, options);
   diff = first_parameter_difference(base.text_encoder(), base.folder().string(), *te_ft_, folder_path.string());
   if (diff.empty()) {

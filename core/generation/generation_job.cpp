@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/common/error.h"
+#include "core/generation/finetuned_subject.h"
 #include "core/generation/latent_preview.h"
 #include "core/guidance/guidance_combine.h"
 #include "core/lora/lora_file.h"
@@ -21,24 +22,53 @@ struct GenerationSession::Branches {
   at::Tensor weak;    // the method's weak term; undefined outside a guidance interval
 };
 
+namespace {
+
+// LoRA weights on the model's device and in its dtype once, so that attaching them (a
+// checkpoint swapped in around AG's weak pass) converts nothing.
+void place_on_model(LoraFile& lora, const StableDiffusionModel& model) {
+  const auto& o = model.options();
+  for (auto* targets : {&lora.unet, &lora.text_encoder})
+    for (auto& t : *targets) {
+      t.branch.down = t.branch.down.to(o.device, o.dtype).contiguous();
+      t.branch.up = t.branch.up.to(o.device, o.dtype).contiguous();
+    }
+}
+
+}  // namespace
+
 GenerationSession::GenerationSession(StableDiffusionModel& model) : model_(model) {}
 GenerationSession::~GenerationSession() = default;
 
 void GenerationSession::set_subject(const SubjectSpec& subject) {
   attachment_.reset();
   lora_.reset();
+  finetuned_.reset();
   encodings_.clear();
+  memory_note_.clear();
   subject_ = SubjectSpec{};
+  const int64_t text_width = model_.text_encoder().config().hidden_size;
   switch (subject.kind) {
     case SubjectSpec::Kind::None:
       return;
-    case SubjectSpec::Kind::Lora:
+    case SubjectSpec::Kind::Lora: {
+      // Before the LoRA reader, whose message for such a file would only say "not LoRA weights".
+      const std::string ti = textual_inversion_signature(subject.path, text_width);
+      if (!ti.empty()) throw InputError(textual_inversion_refusal(subject.path, ti));
       lora_ = std::make_unique<LoraFile>(read_lora_file(subject.path, model_));
+      place_on_model(*lora_, model_);
       attachment_ = std::make_unique<LoraAttachment>(model_, *lora_, subject.multiplier);
       break;
-    case SubjectSpec::Kind::FineTuned:
-      throw InputError(subject.path.string() + ": fully fine-tuned subjects are not supported by this build yet; "
-                       "use a LoRA subject (a .safetensors LoRA file)");
+    }
+    case SubjectSpec::Kind::FineTuned: {
+      if (std::filesystem::is_regular_file(subject.path)) {
+        const std::string ti = textual_inversion_signature(subject.path, text_width);
+        if (!ti.empty()) throw InputError(textual_inversion_refusal(subject.path, ti));
+      }
+      finetuned_ = std::make_unique<FineTunedSubject>(model_, subject.path);
+      memory_note_ = finetuned_->memory_note();
+      break;
+    }
   }
   subject_ = subject;
 }
@@ -52,21 +82,66 @@ void GenerationSession::check_subject_for(const GenerationRequest& request) cons
   if (method == GuidanceMethod::Autoguidance && !has_subject && request.guidance.weak.kind != WeakModel::Kind::Checkpoint)
     throw InputError("autoguidance (ag) with the weak model \"" + request.guidance.weak.to_string() +
                      "\" needs a subject: without one the weak and strong models are the same. Attach a subject or choose cfg.");
-  if (method == GuidanceMethod::Autoguidance && request.guidance.weak.kind == WeakModel::Kind::Checkpoint)
-    throw InputError("autoguidance with an earlier checkpoint as the weak model (" + request.guidance.weak.checkpoint +
-                     ") is not supported by this build yet; use the weak model base or omega:W");
+  if (method == GuidanceMethod::Autoguidance && request.guidance.weak.kind == WeakModel::Kind::Checkpoint && finetuned_)
+    throw InputError("autoguidance with the LoRA checkpoint " + request.guidance.weak.checkpoint +
+                     " as the weak model needs a LoRA subject; the subject is the fully fine-tuned model " +
+                     subject_.path.string() + ". Use the weak model base or omega:W with it.");
+}
+
+const LoraFile& GenerationSession::checkpoint_lora(const std::string& path) {
+  auto it = checkpoints_.find(path);
+  if (it != checkpoints_.end()) return *it->second;
+  const std::string ti = textual_inversion_signature(path, model_.text_encoder().config().hidden_size);
+  if (!ti.empty())
+    throw InputError(path + " is a textual-inversion embedding (" + ti + "), not an earlier LoRA checkpoint of the subject; "
+                     "AG's weak model is base, omega:W or a LoRA .safetensors file");
+  auto file = std::make_unique<LoraFile>(read_lora_file(path, model_));
+  place_on_model(*file, model_);
+  return *checkpoints_.emplace(path, std::move(file)).first->second;
+}
+
+template <class F>
+void GenerationSession::with_checkpoint(const LoraFile& checkpoint, F&& body) {
+  // The checkpoint replaces the subject for the pass: the same strength, the subject off.
+  struct Reattach {
+    GenerationSession& session;
+    ~Reattach() {
+      if (session.lora_ && !session.attachment_)
+        session.attachment_ = std::make_unique<LoraAttachment>(session.model_, *session.lora_, session.subject_.multiplier);
+    }
+  } reattach{*this};
+  attachment_.reset();
+  const double multiplier = lora_ ? subject_.multiplier : 1.0;
+  LoraAttachment weak(model_, checkpoint, multiplier);
+  ScopedLoraSampleScales scales{at::Tensor()};  // scale 1 for every sample
+  body();
 }
 
 at::Tensor GenerationSession::encode(const std::string& prompt, double lora_scale, int clip_skip) {
-  // Without a text-encoder LoRA every scale gives the same embedding.
-  const bool te_lora = lora_ && !lora_->text_encoder.empty();
-  const double key_scale = te_lora ? lora_scale : 1.0;
-  auto key = std::make_tuple(prompt, key_scale, clip_skip);
+  return encode_for(prompt, PassModel{lora_scale, nullptr}, clip_skip);
+}
+
+at::Tensor GenerationSession::encode_for(const std::string& prompt, const PassModel& pass, int clip_skip) {
+  std::string tag;
+  double key_scale = 1.0;  // every scale gives the same embedding unless the text encoder depends on it
+  if (pass.checkpoint) {
+    tag = "ckpt:" + pass.checkpoint->path.string();
+  } else if (finetuned_) {
+    if (finetuned_->text_encoder_differs()) key_scale = pass.weight;
+  } else if (lora_ && !lora_->text_encoder.empty()) {
+    key_scale = pass.weight;
+  }
+  auto key = std::make_tuple(tag, prompt, key_scale, clip_skip);
   auto it = encodings_.find(key);
   if (it != encodings_.end()) return it->second;
   at::Tensor embedding;
-  {
+  if (pass.checkpoint) {
+    with_checkpoint(*pass.checkpoint, [&] { embedding = model_.encode_prompt(prompt, clip_skip); });
+  } else if (finetuned_) {
+    embedding = finetuned_->encode_prompt(prompt, key_scale, clip_skip);
+  } else {
     const auto& o = model_.options();
+    const bool te_lora = lora_ && !lora_->text_encoder.empty();
     ScopedLoraSampleScales scales(te_lora ? at::full({1}, key_scale, at::TensorOptions().dtype(at::kFloat).device(o.device))
                                           : at::Tensor());
     embedding = model_.encode_prompt(prompt, clip_skip);
@@ -75,37 +150,47 @@ at::Tensor GenerationSession::encode(const std::string& prompt, double lora_scal
   return embedding;
 }
 
-GenerationSession::Branches GenerationSession::predict(const at::Tensor& x_in, double timestep, const GenerationRequest& request,
-                                                       double omega, bool guided, const at::Tensor& cond_strong,
-                                                       const at::Tensor& cond_weak, double weak_scale) {
+at::Tensor GenerationSession::run_unet(const PassModel& pass, const at::Tensor& x_in, double timestep, const at::Tensor& cond) {
   const auto& o = model_.options();
-  const auto& unet = model_.unet();
-  auto times = [&](int64_t batch) { return at::full({batch}, timestep, at::TensorOptions().dtype(at::kFloat).device(o.device)); };
-  auto scales = [&](std::initializer_list<double> values) {
-    return lora_ ? at::tensor(std::vector<double>(values), at::TensorOptions().dtype(at::kDouble)).to(o.device, at::kFloat)
-                 : at::Tensor();
-  };
+  const at::Tensor t = at::full({1}, timestep, at::TensorOptions().dtype(at::kFloat).device(o.device));
+  if (pass.checkpoint) {
+    at::Tensor out;
+    with_checkpoint(*pass.checkpoint, [&] { out = model_.unet().forward(x_in, t, UNetConditioning{cond, {}, {}}); });
+    return out;
+  }
+  if (finetuned_) return finetuned_->unet_at(pass.weight).forward(x_in, t, UNetConditioning{cond, {}, {}});
+  ScopedLoraSampleScales s(lora_ ? at::full({1}, pass.weight, at::TensorOptions().dtype(at::kDouble)).to(o.device, at::kFloat)
+                                 : at::Tensor());
+  return model_.unet().forward(x_in, t, UNetConditioning{cond, {}, {}});
+}
+
+GenerationSession::Branches GenerationSession::predict(const at::Tensor& x_in, double timestep, const GenerationRequest& request,
+                                                       bool guided, const at::Tensor& cond_strong, const at::Tensor& cond_weak,
+                                                       const PassModel& weak) {
+  const PassModel strong{1.0, nullptr};
   Branches b;
   if (!guided) {
-    ScopedLoraSampleScales s(scales({1.0}));
-    b.strong = unet.forward(x_in, times(1), UNetConditioning{cond_strong, {}, {}});
+    b.strong = run_unet(strong, x_in, timestep, cond_strong);
     return b;
   }
-  if (request.batch_branches) {
-    // One batch-2 call: [weak, strong], the order diffusers uses for [uncond, cond].
-    ScopedLoraSampleScales s(scales({weak_scale, 1.0}));
-    at::Tensor out = unet.forward(at::cat({x_in, x_in}), times(2), UNetConditioning{at::cat({cond_weak, cond_strong}), {}, {}});
+  // One batch-2 call needs one network for both passes: a LoRA subject (per-sample scales
+  // [weak, 1]) or none; a fine-tuned subject only when the weak pass is θ_ft too.
+  const bool one_network = !weak.checkpoint && (!finetuned_ || weak.weight == 1.0);
+  if (request.batch_branches && one_network) {
+    // [weak, strong], the order diffusers uses for [uncond, cond].
+    const auto& o = model_.options();
+    const UNet2DConditionModel& unet = finetuned_ ? finetuned_->unet_at(1.0) : model_.unet();
+    ScopedLoraSampleScales s(lora_ ? at::tensor(std::vector<double>{weak.weight, 1.0}, at::TensorOptions().dtype(at::kDouble))
+                                         .to(o.device, at::kFloat)
+                                   : at::Tensor());
+    const at::Tensor times = at::full({2}, timestep, at::TensorOptions().dtype(at::kFloat).device(o.device));
+    at::Tensor out = unet.forward(at::cat({x_in, x_in}), times, UNetConditioning{at::cat({cond_weak, cond_strong}), {}, {}});
     b.weak = out.slice(0, 0, 1);
     b.strong = out.slice(0, 1, 2);
   } else {
-    {
-      ScopedLoraSampleScales s(scales({weak_scale}));
-      b.weak = unet.forward(x_in, times(1), UNetConditioning{cond_weak, {}, {}});
-    }
-    ScopedLoraSampleScales s(scales({1.0}));
-    b.strong = unet.forward(x_in, times(1), UNetConditioning{cond_strong, {}, {}});
+    b.weak = run_unet(weak, x_in, timestep, cond_weak);
+    b.strong = run_unet(strong, x_in, timestep, cond_strong);
   }
-  (void)omega;
   return b;
 }
 
@@ -152,30 +237,35 @@ GenerationResult GenerationSession::generate(const GenerationRequest& request, c
   }
 
   const at::Tensor cond_strong = encode(request.prompt, 1.0, request.clip_skip);
+  // AG's checkpoint is read (and any problem with it reported) before the first step.
+  const LoraFile* checkpoint = nullptr;
+  if (g.method == GuidanceMethod::Autoguidance && g.weak.kind == WeakModel::Kind::Checkpoint)
+    checkpoint = &checkpoint_lora(g.weak.checkpoint);
   GenerationResult result;
   for (int i = 0; i < request.steps; ++i) {
     if (cancel && cancel->load()) throw GenerationCancelled();
     const double t = sampler->timestep(i);
     const double sigma = sampler->sigma(i);
     const bool guided = g.guides_at(sigma);
-    double omega = 1.0, weak_scale = 1.0;
-    at::Tensor cond_weak;
+    double omega = 1.0;
+    PassModel weak;
+    const std::string* weak_prompt = &request.negative_prompt;
     switch (g.method) {
       case GuidanceMethod::Cfg:
-        cond_weak = encode(request.negative_prompt, 1.0, request.clip_skip);
         break;
       case GuidanceMethod::Personalization:
         omega = g.omega.at(i, request.steps);
-        weak_scale = omega;
-        cond_weak = encode(request.negative_prompt, omega, request.clip_skip);
+        weak.weight = omega;
         break;
       case GuidanceMethod::Autoguidance:
-        weak_scale = g.weak.kind == WeakModel::Kind::Omega ? g.weak.omega : 0.0;
-        cond_weak = encode(request.prompt, weak_scale, request.clip_skip);
+        weak_prompt = &request.prompt;  // the weak model gets the same prompt
+        if (checkpoint) weak.checkpoint = checkpoint;
+        else weak.weight = g.weak.kind == WeakModel::Kind::Omega ? g.weak.omega : 0.0;
         break;
     }
+    const at::Tensor cond_weak = guided ? encode_for(*weak_prompt, weak, request.clip_skip) : at::Tensor();
     const at::Tensor x_in = sampler->scale_model_input(x, i);
-    Branches b = predict(x_in, t, request, omega, guided, cond_strong, cond_weak, weak_scale);
+    Branches b = predict(x_in, t, request, guided, cond_strong, cond_weak, weak);
     const at::Tensor output = guided ? combine_guidance(b.strong, b.weak, g.scale, g.rescale) : b.strong;
 
     StepEvent event;

@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <tuple>
 #include <utility>
 
 #include "core/engine/stable_diffusion_model.h"
