@@ -57,12 +57,16 @@ ModelIdentity identify(const std::string& model_folder, const SubjectSpec& subje
   ModelIdentity id;
   const fs::path folder(model_folder);
   id.model_name = (folder.has_filename() ? folder.filename() : folder.parent_path().filename()).string();
-  const DiffusersFolder f = DiffusersFolder::open(folder);
-  const auto& unet = f.component("unet");
-  id.model_hash = cached_file_hash(find_component_weights(unet.folder, weights_stem_for_library(unet.library), WeightsVariant::Auto));
+  // A diffusers folder is identified by its UNet weights file (what the images depend on most).
+  auto unet_weights_hash = [](const fs::path& model) {
+    const DiffusersFolder f = DiffusersFolder::open(model);
+    const auto& unet = f.component("unet");
+    return cached_file_hash(find_component_weights(unet.folder, weights_stem_for_library(unet.library), WeightsVariant::Auto));
+  };
+  id.model_hash = unet_weights_hash(folder);
   if (subject.kind != SubjectSpec::Kind::None) {
     id.subject_name = subject.path.filename().string();
-    if (fs::is_regular_file(subject.path)) id.subject_hash = cached_file_hash(subject.path);
+    id.subject_hash = subject.kind == SubjectSpec::Kind::FineTuned ? unet_weights_hash(subject.path) : cached_file_hash(subject.path);
   }
   return id;
 }
