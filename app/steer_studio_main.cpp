@@ -1,4 +1,4 @@
-// steer-studio: the GUI. Usage: steer-studio [model-folder]
+// steer-studio: the GUI. Usage: steer-studio [model-folder | project-folder]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPixmap>
@@ -11,6 +11,7 @@
 #include "ui/command_line.h"
 #include "ui/engine/engine_thread.h"
 #include "ui/main_window.h"
+#include "ui/project/project_store.h"
 
 int main(int argc, char** argv) {
   // QSettings (recent models, window geometry) is stored under these names.
@@ -75,6 +76,8 @@ int main(int argc, char** argv) {
                        });
     }
   }
-  if (!folder.isEmpty()) window.openModelFolder(folder);
+  // A project folder (it holds project.json) opens as the project, with its model.
+  if (!folder.isEmpty() && steer::ui::is_project_folder(folder)) window.openProject(folder);
+  else if (!folder.isEmpty()) window.openModelFolder(folder);
   return app.exec();
 }

@@ -1,24 +1,46 @@
 #include "ui/main_window.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFileDialog>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolButton>
 #include <QUrl>
+#include <QVBoxLayout>
+#include <algorithm>
 
+#include "ui/board/compare_board.h"
 #include "ui/engine/engine_thread.h"
+#include "ui/panels/generate_panel.h"
+#include "ui/panels/omega_schedule_editor.h"
+#include "ui/panels/seed_spin_box.h"
 #include "ui/path_text.h"
+#include "ui/project/project_store.h"
+#include "ui/widgets/log_view.h"
 #include "ui/widgets/model_summary_view.h"
+#include "ui/widgets/subject_panel.h"
 
 namespace steer::ui {
 
@@ -26,17 +48,39 @@ namespace {
 
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
+const QString kModelSplitterKey = QStringLiteral("mainWindow/modelSplitter");
+const QString kCurrentTabKey = QStringLiteral("mainWindow/currentTab");
 const QString kLastDirectoryKey = QStringLiteral("mainWindow/lastOpenDirectory");
+const QString kLastSubjectDirectoryKey = QStringLiteral("mainWindow/lastSubjectDirectory");
+const QString kLastProjectDirectoryKey = QStringLiteral("mainWindow/lastProjectDirectory");
 
-// The model folder a drop means: one local folder, or the model_index.json inside one.
-QString dropped_model_folder(const QMimeData* mime) {
+// What a drop means. One local path: a .safetensors file is a LoRA subject; a folder with
+// project.json (or that file) a project; a folder with model_index.json (or that file) a
+// model; any other folder is tried as a model (the error says what is missing).
+struct Dropped {
+  enum class Kind { Nothing, Lora, Project, Model, Folder };
+  Kind kind = Kind::Nothing;
+  QString path;
+};
+
+Dropped classify_drop(const QMimeData* mime) {
   if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
   const QUrl url = mime->urls().constFirst();
   if (!url.isLocalFile()) return {};
   const QFileInfo info(url.toLocalFile());
-  if (info.isDir()) return info.absoluteFilePath();
-  if (info.isFile() && info.fileName() == QLatin1String("model_index.json")) return info.absolutePath();
-  return {};
+  if (info.isFile()) {
+    if (info.suffix().compare(QLatin1String("safetensors"), Qt::CaseInsensitive) == 0)
+      return {Dropped::Kind::Lora, info.absoluteFilePath()};
+    if (info.fileName() == kProjectFileName) return {Dropped::Kind::Project, info.absolutePath()};
+    if (info.fileName() == QLatin1String("model_index.json")) return {Dropped::Kind::Model, info.absolutePath()};
+    return {};
+  }
+  if (!info.isDir()) return {};
+  const QString folder = info.absoluteFilePath();
+  if (is_project_folder(folder)) return {Dropped::Kind::Project, folder};
+  if (QFileInfo(QDir(folder).filePath(QStringLiteral("model_index.json"))).isFile())
+    return {Dropped::Kind::Model, folder};
+  return {Dropped::Kind::Folder, folder};
 }
 
 QString folder_name(const QString& folder) {
@@ -44,52 +88,274 @@ QString folder_name(const QString& folder) {
   return name.isEmpty() ? folder : name;
 }
 
+QString clean_absolute(const QString& path) { return QDir::cleanPath(QDir(path).absolutePath()); }
+
+// Where a file question about `path` starts: the folder that holds it, or the nearest
+// one that still exists (the path itself may be gone).
+QString start_folder_for(const QString& path) {
+  QDir dir = QFileInfo(path).absoluteDir();
+  while (!dir.exists() && dir.cdUp()) {
+  }
+  return dir.exists() ? dir.absolutePath() : QDir::homePath();
+}
+
+QString subject_description(const steer::SubjectSpec& subject) {
+  return QStringLiteral("%1 %2").arg(SubjectPanel::kindText(subject.kind), to_qstring(subject.path));
+}
+
+// The one text every "the project changed" comparison uses: what project.json would hold.
+std::string project_text(const Project& project, const QString& folder) {
+  return project_to_json(project, to_path(folder)).dump(2);
+}
+
+// Calls `slot` whenever any editing control under `root` changes value. The panels have
+// no single "settings changed" signal; their controls are standard widgets.
+template <class Slot>
+void connect_edits(QWidget* root, QObject* context, Slot slot) {
+  for (auto* w : root->findChildren<QLineEdit*>()) QObject::connect(w, &QLineEdit::textChanged, context, slot);
+  for (auto* w : root->findChildren<QPlainTextEdit*>())
+    if (!w->isReadOnly()) QObject::connect(w, &QPlainTextEdit::textChanged, context, slot);
+  for (auto* w : root->findChildren<QSpinBox*>()) QObject::connect(w, &QSpinBox::valueChanged, context, slot);
+  for (auto* w : root->findChildren<QDoubleSpinBox*>())
+    QObject::connect(w, &QDoubleSpinBox::valueChanged, context, slot);
+  for (auto* w : root->findChildren<SeedSpinBox*>()) QObject::connect(w, &SeedSpinBox::valueChanged, context, slot);
+  for (auto* w : root->findChildren<QComboBox*>())
+    QObject::connect(w, &QComboBox::currentIndexChanged, context, slot);
+  for (auto* w : root->findChildren<QAbstractButton*>())
+    if (w->isCheckable()) QObject::connect(w, &QAbstractButton::toggled, context, slot);
+  for (auto* w : root->findChildren<OmegaScheduleEditor*>())
+    QObject::connect(w, &OmegaScheduleEditor::scheduleChanged, context, slot);
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), engine_(std::make_unique<EngineBridge>()) {
   setObjectName(QStringLiteral("mainWindow"));
-  setWindowTitle(QApplication::applicationDisplayName());
   setAcceptDrops(true);
+  setDockOptions(dockOptions() | QMainWindow::AllowNestedDocks);
 
-  summary_view_ = new ModelSummaryView(this);
-  setCentralWidget(summary_view_);
+  autosave_timer_ = new QTimer(this);
+  autosave_timer_->setSingleShot(true);
+  autosave_timer_->setInterval(kAutosaveDelayMs);
+  connect(autosave_timer_, &QTimer::timeout, this, &MainWindow::autosave);
+
+  createTabs();
+  createLogDock();
 
   busy_indicator_ = new QProgressBar(this);
-  busy_indicator_->setRange(0, 0);  // indeterminate: inspection reports no progress
+  busy_indicator_->setRange(0, 0);  // indeterminate: loads report no progress
   busy_indicator_->setMaximumWidth(160);
   busy_indicator_->setTextVisible(false);
   busy_indicator_->hide();
   statusBar()->addPermanentWidget(busy_indicator_);
   statusBar()->showMessage(tr("Ready"));
 
+  createActions();
   createMenus();
+  connectEngine();
 
-  connect(engine_.get(), &EngineBridge::modelLoaded, this, &MainWindow::showModel);
-  connect(engine_.get(), &EngineBridge::modelLoadFailed, this, &MainWindow::showLoadError);
-  connect(engine_.get(), &EngineBridge::busyChanged, this, &MainWindow::showBusy);
-
-  resize(1000, 680);
+  resize(1180, 760);
   restoreWindowState();
+  updateTitle();
+  log_view_->addInfo(tr("Steer Studio %1 started.").arg(QApplication::applicationVersion()));
 }
 
-// engine_ goes first (it joins the engine thread) while the widgets still exist.
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // A change not written yet (the window closed without closeEvent, or within the
+  // autosave delay) still reaches the project.
+  if (!project_folder_.isEmpty()) {
+    try {
+      const Project project = collectProject();
+      if (project_text(project, project_folder_) != last_written_) write_project(project_folder_, project);
+    } catch (const std::exception&) {
+      // Nobody is left to tell; the previous project.json is intact (atomic write).
+    }
+  }
+  // The panels and boards cancel their jobs on the engine when they go, so they go while
+  // it still exists; then engine_ joins the engine thread.
+  delete takeCentralWidget();
+  engine_.reset();
+}
+
+// ---- Construction ---------------------------------------------------------------------
+
+void MainWindow::createTabs() {
+  tabs_ = new QTabWidget(this);
+  tabs_->setObjectName(QStringLiteral("mainTabs"));
+  tabs_->setDocumentMode(true);
+
+  // Model: what is loaded, and the subject beside it.
+  model_splitter_ = new QSplitter(Qt::Horizontal, tabs_);
+  model_splitter_->setObjectName(QStringLiteral("modelSplitter"));
+  summary_view_ = new ModelSummaryView(model_splitter_);
+  auto* subject_column = new QWidget(model_splitter_);
+  auto* subject_layout = new QVBoxLayout(subject_column);
+  subject_panel_ = new SubjectPanel(subject_column);
+  subject_layout->addWidget(subject_panel_);
+  subject_layout->addStretch(1);
+  model_splitter_->addWidget(summary_view_);
+  model_splitter_->addWidget(subject_column);
+  model_splitter_->setStretchFactor(0, 3);
+  model_splitter_->setStretchFactor(1, 2);
+  tabs_->addTab(model_splitter_, tr("&Model"));
+
+  generate_panel_ = new GeneratePanel(*engine_, tabs_);
+  tabs_->addTab(generate_panel_, tr("&Generate"));
+  // The window owns Ctrl+Return and Esc (they work from every tab); the panel's own
+  // copies of those keys would make each press ambiguous, so they step aside here.
+  for (QShortcut* shortcut : generate_panel_->findChildren<QShortcut*>()) {
+    const QKeySequence key = shortcut->key();
+    if (key == QKeySequence(Qt::CTRL | Qt::Key_Return) || key == QKeySequence(Qt::CTRL | Qt::Key_Enter) ||
+        key == QKeySequence(Qt::Key_Escape))
+      shortcut->setEnabled(false);
+  }
+
+  boards_ = new QTabWidget(tabs_);
+  boards_->setObjectName(QStringLiteral("boardTabs"));
+  boards_->setDocumentMode(true);
+  auto* new_board = new QToolButton(boards_);
+  new_board->setObjectName(QStringLiteral("newBoardButton"));
+  new_board->setText(tr("New Board"));
+  new_board->setToolTip(tr("Add another compare board to this project."));
+  connect(new_board, &QToolButton::clicked, this, [this] {
+    addBoard(nullptr);
+    boards_->setCurrentIndex(boards_->count() - 1);
+    scheduleAutosave();
+  });
+  boards_->setCornerWidget(new_board, Qt::TopRightCorner);
+  connect(boards_, &QTabWidget::currentChanged, this, [this] { scheduleAutosave(); });
+  tabs_->addTab(boards_, tr("&Compare"));
+  addBoard(nullptr);
+
+  setCentralWidget(tabs_);
+
+  // The boards start from the Generate panel's settings: keep them in step.
+  connect_edits(generate_panel_, this, [this] {
+    const steer::GenerationRequest request = generate_panel_->request();
+    for (int i = 0; i < boardCount(); ++i) board(i)->setBaseRequest(request);
+    scheduleAutosave();
+  });
+  connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+    if (index != CompareTab) return;
+    const steer::GenerationRequest request = generate_panel_->request();
+    for (int i = 0; i < boardCount(); ++i) board(i)->setBaseRequest(request);
+  });
+
+  connect(subject_panel_, &SubjectPanel::attachLoraRequested, this, &MainWindow::chooseLoraFile);
+  connect(subject_panel_, &SubjectPanel::attachFineTunedRequested, this, &MainWindow::chooseFineTunedFolder);
+  connect(subject_panel_, &SubjectPanel::detachRequested, this, &MainWindow::detachSubject);
+  connect(subject_panel_, &SubjectPanel::recentSubjectRequested, this, [this](const QString& path) {
+    steer::SubjectSpec subject;
+    subject.kind = QFileInfo(path).isDir() ? steer::SubjectSpec::Kind::FineTuned : steer::SubjectSpec::Kind::Lora;
+    subject.path = to_path(path);
+    subject.multiplier = subject_panel_->loraStrength();
+    attachSubject(subject);
+  });
+  connect(subject_panel_, &SubjectPanel::loraStrengthEdited, this, [this](double multiplier) {
+    steer::SubjectSpec subject = subject_panel_->attached();
+    subject.multiplier = multiplier;
+    attachSubject(subject);
+  });
+  subject_panel_->setModelLoaded(false);
+
+  connect(generate_panel_, &GeneratePanel::imageGenerated, this, &MainWindow::keepGeneratedImage);
+}
+
+void MainWindow::createLogDock() {
+  log_dock_ = new QDockWidget(tr("Log"), this);
+  log_dock_->setObjectName(QStringLiteral("logDock"));
+  log_view_ = new LogView(log_dock_);
+  log_dock_->setWidget(log_view_);
+  addDockWidget(Qt::BottomDockWidgetArea, log_dock_);
+}
+
+void MainWindow::createActions() {
+  generate_action_ = new QAction(tr("&Generate"), this);
+  generate_action_->setObjectName(QStringLiteral("generateAction"));
+  generate_action_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+  generate_action_->setStatusTip(tr("Generate one image, or run the board when the Compare tab is shown."));
+  connect(generate_action_, &QAction::triggered, this, &MainWindow::generate);
+
+  cancel_action_ = new QAction(tr("&Cancel"), this);
+  cancel_action_->setObjectName(QStringLiteral("cancelAction"));
+  cancel_action_->setShortcut(QKeySequence(Qt::Key_Escape));
+  cancel_action_->setStatusTip(tr("Stop the generation or the board run in progress."));
+  connect(cancel_action_, &QAction::triggered, this, &MainWindow::cancelJobs);
+
+  next_cell_action_ = new QAction(tr("&Next Cell"), this);
+  next_cell_action_->setObjectName(QStringLiteral("nextCellAction"));
+  next_cell_action_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Right), QKeySequence(Qt::Key_BracketRight)});
+  connect(next_cell_action_, &QAction::triggered, this, &MainWindow::selectNextCell);
+
+  previous_cell_action_ = new QAction(tr("&Previous Cell"), this);
+  previous_cell_action_->setObjectName(QStringLiteral("previousCellAction"));
+  previous_cell_action_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Left), QKeySequence(Qt::Key_BracketLeft)});
+  connect(previous_cell_action_, &QAction::triggered, this, &MainWindow::selectPreviousCell);
+
+  export_action_ = new QAction(tr("&Export Board\u2026"), this);
+  export_action_->setObjectName(QStringLiteral("exportAction"));
+  export_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  export_action_->setStatusTip(tr("Export the current board's images, sidecars and grid."));
+  connect(export_action_, &QAction::triggered, this, &MainWindow::showExportDialog);
+}
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* new_project = file->addAction(tr("&New Project\u2026"), this, &MainWindow::chooseNewProject);
+  new_project->setObjectName(QStringLiteral("newProjectAction"));
+  new_project->setShortcut(QKeySequence::New);
+  QAction* open_project = file->addAction(tr("Open &Project\u2026"), this, &MainWindow::chooseProjectToOpen);
+  open_project->setObjectName(QStringLiteral("openProjectAction"));
+  open_project->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  recent_projects_menu_ = file->addMenu(tr("Recent P&rojects"));
+  recent_projects_menu_->setObjectName(QStringLiteral("recentProjectsMenu"));
+  connect(recent_projects_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentProjectsMenu);
+  rebuildRecentProjectsMenu();
+  QAction* save = file->addAction(tr("&Save Project"), this, [this] { saveProject(); });
+  save->setObjectName(QStringLiteral("saveProjectAction"));
+  save->setShortcut(QKeySequence::Save);
+  save->setStatusTip(tr("Projects also save themselves two seconds after every change."));
+
+  file->addSeparator();
   QAction* open = file->addAction(tr("&Open Model Folder\u2026"), this, &MainWindow::chooseModelFolder);
   open->setShortcut(QKeySequence::Open);
   open->setObjectName(QStringLiteral("openModelFolderAction"));
+  recent_models_menu_ = file->addMenu(tr("Recent &Models"));
+  recent_models_menu_->setObjectName(QStringLiteral("recentModelsMenu"));
+  connect(recent_models_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentModelsMenu);
+  rebuildRecentModelsMenu();
+  QAction* attach_lora = file->addAction(tr("Attach &LoRA\u2026"), this, &MainWindow::chooseLoraFile);
+  attach_lora->setObjectName(QStringLiteral("attachLoraAction"));
+  QAction* attach_ft = file->addAction(tr("Attach &Fine-tuned Model\u2026"), this, &MainWindow::chooseFineTunedFolder);
+  attach_ft->setObjectName(QStringLiteral("attachFineTunedAction"));
+  QAction* detach = file->addAction(tr("&Detach Subject"), this, &MainWindow::detachSubject);
+  detach->setObjectName(QStringLiteral("detachSubjectAction"));
 
-  recent_menu_ = file->addMenu(tr("Recent &Models"));
-  recent_menu_->setObjectName(QStringLiteral("recentModelsMenu"));
-  connect(recent_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
-  rebuildRecentMenu();
-
+  file->addSeparator();
+  file->addAction(export_action_);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
   quit->setMenuRole(QAction::QuitRole);
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  run->addAction(generate_action_);
+  run->addAction(cancel_action_);
+  run->addSeparator();
+  run->addAction(next_cell_action_);
+  run->addAction(previous_cell_action_);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  const QStringList tab_names = {tr("&Model"), tr("&Generate"), tr("&Compare")};
+  for (int i = 0; i < tab_names.size(); ++i) {
+    QAction* show_tab = view->addAction(tab_names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
+    show_tab->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+  }
+  view->addSeparator();
+  QAction* toggle_log = log_dock_->toggleViewAction();
+  toggle_log->setObjectName(QStringLiteral("toggleLogAction"));
+  toggle_log->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+  view->addAction(toggle_log);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   QAction* about = help->addAction(tr("&About Steer Studio"), this, &MainWindow::showAbout);
@@ -98,72 +364,171 @@ void MainWindow::createMenus() {
   about_qt->setMenuRole(QAction::AboutQtRole);
 }
 
-void MainWindow::rebuildRecentMenu() {
-  recent_menu_->clear();
+void MainWindow::connectEngine() {
+  connect(engine_.get(), &EngineBridge::modelLoaded, this, &MainWindow::showModel);
+  connect(engine_.get(), &EngineBridge::modelLoadFailed, this, &MainWindow::showLoadError);
+  connect(engine_.get(), &EngineBridge::busyChanged, this, &MainWindow::showBusy);
+  connect(engine_.get(), &EngineBridge::subjectChanged, this, &MainWindow::showSubjectAttached);
+  connect(engine_.get(), &EngineBridge::subjectFailed, this, &MainWindow::showSubjectError);
+  connect(engine_.get(), &EngineBridge::jobStarted, this, [this](quint64 job) {
+    if (job != generate_panel_->currentJob()) {
+      log_view_->addInfo(tr("Job %1 started (board).").arg(job));
+      return;
+    }
+    const steer::GenerationRequest r = generate_panel_->request();
+    log_view_->addInfo(tr("Job %1 started: %2, %3 %4 steps, %5×%6.")
+                           .arg(job)
+                           .arg(to_qstring(r.guidance.describe()), to_qstring(r.sampler))
+                           .arg(r.steps)
+                           .arg(r.width)
+                           .arg(r.height));
+  });
+  connect(engine_.get(), &EngineBridge::jobFinished, this,
+          [this](quint64 job) { log_view_->addInfo(tr("Job %1 finished.").arg(job)); });
+  connect(engine_.get(), &EngineBridge::jobCancelled, this,
+          [this](quint64 job) { log_view_->addInfo(tr("Job %1 cancelled.").arg(job)); });
+  connect(engine_.get(), &EngineBridge::jobFailed, this, &MainWindow::showJobFailed);
+}
+
+void MainWindow::rebuildRecentModelsMenu() {
+  recent_models_menu_->clear();
   const QStringList folders = recent_models_.folders();
   for (int i = 0; i < folders.size(); ++i) {
     const QString folder = folders[i];
     // "&1 name" gives keyboard access; the full path is in the status tip.
-    QAction* action = recent_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)),
-                                              this, [this, folder] { openModelFolder(folder); });
+    QAction* action = recent_models_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)),
+                                                     this, [this, folder] { openModelFolder(folder); });
     action->setStatusTip(folder);
     action->setToolTip(folder);
   }
-  if (folders.isEmpty()) recent_menu_->addAction(tr("No recent models"))->setEnabled(false);
-  recent_menu_->addSeparator();
-  QAction* clear = recent_menu_->addAction(tr("&Clear List"), this, [this] { recent_models_.clear(); });
+  if (folders.isEmpty()) recent_models_menu_->addAction(tr("No recent models"))->setEnabled(false);
+  recent_models_menu_->addSeparator();
+  QAction* clear = recent_models_menu_->addAction(tr("&Clear List"), this, [this] { recent_models_.clear(); });
   clear->setEnabled(!folders.isEmpty());
+}
+
+void MainWindow::rebuildRecentProjectsMenu() {
+  recent_projects_menu_->clear();
+  const QStringList folders = recent_projects_.paths();
+  for (int i = 0; i < folders.size(); ++i) {
+    const QString folder = folders[i];
+    QAction* action = recent_projects_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)),
+                                                       this, [this, folder] { openProject(folder); });
+    action->setStatusTip(folder);
+    action->setToolTip(folder);
+  }
+  if (folders.isEmpty()) recent_projects_menu_->addAction(tr("No recent projects"))->setEnabled(false);
+  recent_projects_menu_->addSeparator();
+  QAction* clear = recent_projects_menu_->addAction(tr("&Clear List"), this, [this] { recent_projects_.clear(); });
+  clear->setEnabled(!folders.isEmpty());
+}
+
+// ---- Questions and commands -------------------------------------------------------------
+
+QString MainWindow::ask(FileQuestion::Kind kind, const QString& purpose, const QString& title, const QString& start,
+                        const QString& filter) {
+  FileQuestion question;
+  question.kind = kind;
+  question.purpose = purpose;
+  question.title = title;
+  question.start = start;
+  question.filter = filter;
+  return file_chooser_ ? file_chooser_(this, question) : QString();
 }
 
 void MainWindow::chooseModelFolder() {
   QSettings settings;
-  const QString start = settings.value(kLastDirectoryKey, QDir::homePath()).toString();
-  const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), start);
+  const QString folder = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("model"), tr("Open Model Folder"),
+                             settings.value(kLastDirectoryKey, QDir::homePath()).toString());
   if (folder.isEmpty()) return;
   settings.setValue(kLastDirectoryKey, QFileInfo(folder).absolutePath());
   openModelFolder(folder);
 }
 
-void MainWindow::openModelFolder(const QString& folder) {
-  const QString absolute = QDir::cleanPath(QDir(folder).absolutePath());
-  loading_.append(absolute);
-  engine_->loadModel(absolute);
-  statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.constFirst()));
+void MainWindow::chooseLoraFile() {
+  QSettings settings;
+  const QString file = ask(FileQuestion::Kind::ExistingFile, QStringLiteral("subject-lora"), tr("Attach LoRA"),
+                           settings.value(kLastSubjectDirectoryKey, QDir::homePath()).toString(),
+                           tr("LoRA weights (*.safetensors);;All files (*)"));
+  if (file.isEmpty()) return;
+  settings.setValue(kLastSubjectDirectoryKey, QFileInfo(file).absolutePath());
+  steer::SubjectSpec subject;
+  subject.kind = steer::SubjectSpec::Kind::Lora;
+  subject.path = to_path(QFileInfo(file).absoluteFilePath());
+  subject.multiplier = subject_panel_->loraStrength();
+  attachSubject(subject);
 }
 
-void MainWindow::showModel(const steer::ModelSummary& summary) {
-  const QString folder = loading_.isEmpty() ? to_qstring(summary.folder) : loading_.takeFirst();
-  summary_view_->showSummary(summary);
-  setWindowTitle(QStringLiteral("%1 \u2014 %2").arg(folder_name(folder), QApplication::applicationDisplayName()));
-  recent_models_.add(folder);
-  if (loading_.isEmpty())
-    statusBar()->showMessage(tr("Loaded %1 (%2 parameters)")
-                                 .arg(folder, to_qstring(format_parameter_count(summary.total_parameters()))));
-  else
-    statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.constFirst()));
+void MainWindow::chooseFineTunedFolder() {
+  QSettings settings;
+  const QString folder =
+      ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("subject-fine-tuned"), tr("Attach Fine-tuned Model"),
+          settings.value(kLastSubjectDirectoryKey, QDir::homePath()).toString());
+  if (folder.isEmpty()) return;
+  settings.setValue(kLastSubjectDirectoryKey, QFileInfo(folder).absolutePath());
+  steer::SubjectSpec subject;
+  subject.kind = steer::SubjectSpec::Kind::FineTuned;
+  subject.path = to_path(clean_absolute(folder));
+  attachSubject(subject);
 }
 
-void MainWindow::showLoadError(const QString& folder, const QString& message) {
-  if (!loading_.isEmpty()) loading_.removeFirst();
-  // A folder that is gone should not stay in the recent list.
-  if (!QFileInfo(folder).isDir()) recent_models_.remove(folder);
-  statusBar()->showMessage(loading_.isEmpty() ? tr("Could not load %1").arg(folder)
-                                              : tr("Loading %1\u2026").arg(loading_.constFirst()));
-
-  // Window-modal and non-blocking: no nested event loop inside a signal handler, and the
-  // engine's results keep arriving while the dialog is up.
-  auto* box = new QMessageBox(QMessageBox::Critical, tr("Could not open model folder"),
-                              tr("Could not open the model folder %1").arg(folder), QMessageBox::Ok, this);
-  box->setObjectName(QStringLiteral("modelLoadErrorDialog"));
-  box->setInformativeText(message);
-  box->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  box->setAttribute(Qt::WA_DeleteOnClose);
-  box->open();
+void MainWindow::chooseNewProject() {
+  QSettings settings;
+  const QString folder = ask(FileQuestion::Kind::NewFolder, QStringLiteral("new-project"), tr("New Project Folder"),
+                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
+  if (folder.isEmpty()) return;
+  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
+  newProject(folder);
 }
 
-void MainWindow::showBusy(bool busy) {
-  // Only the indicator: the window stays fully usable while the engine works.
-  busy_indicator_->setVisible(busy);
+void MainWindow::chooseProjectToOpen() {
+  QSettings settings;
+  const QString folder = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("open-project"), tr("Open Project"),
+                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
+  if (folder.isEmpty()) return;
+  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
+  openProject(folder);
+}
+
+void MainWindow::showExportDialog() {
+  CompareBoard* board = currentBoard();
+  if (!board) return;
+  tabs_->setCurrentIndex(CompareTab);
+  board->openExportDialog();
+}
+
+void MainWindow::generate() {
+  if (tabs_->currentIndex() == CompareTab) {
+    if (CompareBoard* board = currentBoard()) {
+      board->setBaseRequest(generate_panel_->request());
+      board->run();
+    }
+    return;
+  }
+  tabs_->setCurrentIndex(GenerateTab);
+  generate_panel_->generate();
+}
+
+void MainWindow::cancelJobs() {
+  if (generate_panel_->isGenerating()) generate_panel_->cancel();
+  for (int i = 0; i < boardCount(); ++i)
+    if (board(i)->isRunning()) board(i)->cancel();
+}
+
+void MainWindow::selectNextCell() {
+  CompareBoard* board = currentBoard();
+  if (!board) return;
+  tabs_->setCurrentIndex(CompareTab);
+  if (board->currentCell() < 0 && board->cellCount() > 0) board->selectCell(0);
+  else board->moveCurrent(1, 0);
+}
+
+void MainWindow::selectPreviousCell() {
+  CompareBoard* board = currentBoard();
+  if (!board) return;
+  tabs_->setCurrentIndex(CompareTab);
+  if (board->currentCell() < 0 && board->cellCount() > 0) board->selectCell(board->cellCount() - 1);
+  else board->moveCurrent(-1, 0);
 }
 
 void MainWindow::showAbout() {
@@ -175,18 +540,644 @@ void MainWindow::showAbout() {
           .arg(QApplication::applicationVersion(), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
 }
 
+// ---- Model and subject ------------------------------------------------------------------
+
+void MainWindow::openModelFolder(const QString& folder) {
+  const QString absolute = clean_absolute(folder);
+  loading_.push_back({absolute, false});
+  engine_->loadModel(absolute);
+  statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.front().folder));
+  log_view_->addInfo(tr("Loading model %1").arg(absolute));
+}
+
+void MainWindow::showModel(const steer::ModelSummary& summary) {
+  PendingLoad load{to_qstring(summary.folder), false};
+  if (!loading_.empty()) {
+    load = loading_.front();
+    loading_.pop_front();
+  }
+  const QString folder = load.folder;
+  const bool had_subject = subject_panel_->hasSubject();
+  summary_view_->showSummary(summary);
+  model_name_ = folder_name(folder);
+  recent_models_.add(folder);
+
+  // The project now records this model, as it is now.
+  const ModelFolderIdentity identity = identify_model_folder(folder);
+  if (project_.model && project_.model->folder == to_path(folder) && !(project_.model->identity == identity))
+    log_view_->addWarning(tr("The model folder %1 changed since the project was saved (model_index.json differs).")
+                              .arg(folder));
+  project_.model = ProjectModel{to_path(folder), identity};
+
+  // Loading a model drops the engine's subject.
+  subject_panel_->setModelLoaded(true);
+  for (int i = 0; i < boardCount(); ++i) board(i)->setSubject({});
+  // The project's subject follows its model; so does a subject the project remembers but
+  // could not attach yet (its model was missing and the designer opened it by hand).
+  if ((load.for_project || !had_subject) && project_.subject.kind != steer::SubjectSpec::Kind::None) {
+    restoreProjectSubject();
+  } else {
+    if (had_subject) log_view_->addInfo(tr("The subject was detached: it belonged to the previous model."));
+    subject_panel_->showDetached();
+    if (!load.for_project) project_.subject = {};
+  }
+
+  log_view_->addInfo(tr("Loaded %1: %2, %3 parameters.")
+                         .arg(folder, to_qstring(summary.family),
+                              to_qstring(format_parameter_count(summary.total_parameters()))));
+  if (loading_.empty())
+    statusBar()->showMessage(tr("Loaded %1 (%2 parameters)")
+                                 .arg(folder, to_qstring(format_parameter_count(summary.total_parameters()))));
+  else
+    statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.front().folder));
+  updateTitle();
+  scheduleAutosave();
+}
+
+void MainWindow::showLoadError(const QString& folder, const QString& message) {
+  if (!loading_.empty()) loading_.pop_front();
+  // A folder that is gone should not stay in the recent list.
+  if (!QFileInfo(folder).isDir()) recent_models_.remove(folder);
+  statusBar()->showMessage(loading_.empty() ? tr("Could not load %1").arg(folder)
+                                            : tr("Loading %1\u2026").arg(loading_.front().folder));
+  if (project_.subject.kind != steer::SubjectSpec::Kind::None && !subject_panel_->hasSubject() &&
+      !engine_->hasModel())
+    subject_panel_->showPending(project_.subject, tr("Waiting for a model: the project's subject is attached once "
+                                                     "its model loads."));
+  showError(QStringLiteral("modelLoadErrorDialog"), tr("Could not open model folder"),
+            tr("Could not open the model folder %1").arg(folder), message,
+            tr("Folder: %1\n\n%2").arg(folder, message));
+}
+
+void MainWindow::attachSubject(const steer::SubjectSpec& subject) {
+  if (!engine_->hasModel() && loading_.empty()) {
+    const QString text = tr("Open a model first: a subject is attached to a loaded base model.");
+    statusBar()->showMessage(text);
+    log_view_->addWarning(text);
+    return;
+  }
+  attaching_.push_back(subject);
+  if (subject.kind == steer::SubjectSpec::Kind::None) {
+    log_view_->addInfo(tr("Detaching the subject."));
+  } else {
+    subject_panel_->showAttaching(subject);
+    log_view_->addInfo(tr("Attaching %1").arg(subject_description(subject)));
+    statusBar()->showMessage(tr("Attaching %1\u2026").arg(folder_name(to_qstring(subject.path))));
+  }
+  engine_->setSubject(subject);
+}
+
+void MainWindow::detachSubject() {
+  if (subject_panel_->hasSubject()) {
+    attachSubject(steer::SubjectSpec{});
+    return;
+  }
+  // A subject the project remembers but could not attach: forget it.
+  if (project_.subject.kind != steer::SubjectSpec::Kind::None) {
+    project_.subject = {};
+    subject_panel_->showDetached();
+    log_view_->addInfo(tr("The project no longer has a subject."));
+    scheduleAutosave();
+  }
+}
+
+void MainWindow::showSubjectAttached(const QString& note) {
+  steer::SubjectSpec subject;
+  if (!attaching_.empty()) {
+    subject = attaching_.front();
+    attaching_.pop_front();
+  }
+  subject_panel_->showAttached(subject, note);
+  project_.subject = subject;
+  for (int i = 0; i < boardCount(); ++i) board(i)->setSubject(subject);
+  if (subject.kind == steer::SubjectSpec::Kind::None) {
+    log_view_->addInfo(tr("Subject detached."));
+    statusBar()->showMessage(tr("Subject detached"));
+  } else {
+    log_view_->addInfo(note.isEmpty() ? tr("Attached %1.").arg(subject_description(subject))
+                                      : tr("Attached %1: %2").arg(subject_description(subject), note));
+    statusBar()->showMessage(tr("Attached %1").arg(folder_name(to_qstring(subject.path))));
+  }
+  updateTitle();
+  scheduleAutosave();
+}
+
+void MainWindow::showSubjectError(const QString& message) {
+  steer::SubjectSpec subject;
+  if (!attaching_.empty()) {
+    subject = attaching_.front();
+    attaching_.pop_front();
+  }
+  subject_panel_->showFailed(subject, message);
+  for (int i = 0; i < boardCount(); ++i) board(i)->setSubject({});
+  // The project keeps its record (the next open tries again); a subject the user just
+  // chose replaces nothing.
+  statusBar()->showMessage(tr("Could not attach %1").arg(folder_name(to_qstring(subject.path))));
+  showError(QStringLiteral("subjectErrorDialog"), tr("Could not attach subject"),
+            tr("Could not attach %1").arg(to_qstring(subject.path)), message,
+            tr("Subject: %1\nModel: %2\n\n%3").arg(subject_description(subject), engine_->modelFolder(), message));
+}
+
+void MainWindow::showJobFailed(quint64 job, const QString& message) {
+  showError(QStringLiteral("jobErrorDialog"), tr("Generation failed"), tr("Job %1 failed.").arg(job), message,
+            tr("Model: %1\nSubject: %2\n\n%3")
+                .arg(engine_->modelFolder(),
+                     subject_panel_->hasSubject() ? subject_description(subject_panel_->attached()) : tr("none"),
+                     message));
+}
+
+void MainWindow::showBusy(bool busy) {
+  // Only the indicator: the window stays fully usable while the engine works.
+  busy_indicator_->setVisible(busy);
+}
+
+QMessageBox* MainWindow::showError(const QString& object_name, const QString& title, const QString& text,
+                                   const QString& reason, const QString& details) {
+  log_view_->addError(reason.isEmpty() ? text : text + QLatin1Char(' ') + reason);
+  // Window-modal and non-blocking: no nested event loop inside a signal handler, and the
+  // engine's results keep arriving while the dialog is up.
+  auto* box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Ok, this);
+  box->setObjectName(object_name);
+  box->setInformativeText(reason);
+  if (!details.isEmpty()) box->setDetailedText(details);
+  box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  return box;
+}
+
+// ---- Drag and drop ----------------------------------------------------------------------
+
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (!dropped_model_folder(event->mimeData()).isEmpty()) event->acceptProposedAction();
+  if (classify_drop(event->mimeData()).kind != Dropped::Kind::Nothing) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-  const QString folder = dropped_model_folder(event->mimeData());
-  if (folder.isEmpty()) return;
-  event->acceptProposedAction();
-  openModelFolder(folder);
+  const Dropped dropped = classify_drop(event->mimeData());
+  switch (dropped.kind) {
+    case Dropped::Kind::Nothing: return;
+    case Dropped::Kind::Lora: {
+      event->acceptProposedAction();
+      steer::SubjectSpec subject;
+      subject.kind = steer::SubjectSpec::Kind::Lora;
+      subject.path = to_path(dropped.path);
+      subject.multiplier = subject_panel_->loraStrength();
+      attachSubject(subject);
+      return;
+    }
+    case Dropped::Kind::Project:
+      event->acceptProposedAction();
+      openProject(dropped.path);
+      return;
+    case Dropped::Kind::Model:
+    case Dropped::Kind::Folder:
+      event->acceptProposedAction();
+      handleDroppedFolder(dropped.path);
+      return;
+  }
+}
+
+void MainWindow::handleDroppedFolder(const QString& folder) {
+  const bool is_model = QFileInfo(QDir(folder).filePath(QStringLiteral("model_index.json"))).isFile();
+  // With a model loaded, a diffusers folder may be the subject (a fine-tuned copy) as
+  // well as a new base: ask which.
+  if (is_model && engine_->hasModel()) askOpenOrAttach(folder);
+  else openModelFolder(folder);
+}
+
+void MainWindow::askOpenOrAttach(const QString& folder) {
+  auto* box = new QMessageBox(QMessageBox::Question, tr("Model folder dropped"),
+                              tr("What should %1 be?").arg(folder_name(folder)), QMessageBox::NoButton, this);
+  box->setObjectName(QStringLiteral("dropFolderChoiceDialog"));
+  box->setInformativeText(tr("Open it as the base model (replacing %1), or attach it as the fine-tuned subject "
+                             "compared against the base?")
+                              .arg(model_name_.isEmpty() ? tr("the loaded model") : model_name_));
+  QPushButton* open_button = box->addButton(tr("Open as &Base Model"), QMessageBox::AcceptRole);
+  open_button->setObjectName(QStringLiteral("openAsBaseButton"));
+  QPushButton* attach_button = box->addButton(tr("Attach as &Fine-tuned Subject"), QMessageBox::ActionRole);
+  attach_button->setObjectName(QStringLiteral("attachAsSubjectButton"));
+  box->addButton(QMessageBox::Cancel);
+  box->setDefaultButton(attach_button);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::buttonClicked, this, [this, folder, open_button, attach_button](QAbstractButton* b) {
+    if (b == open_button) {
+      openModelFolder(folder);
+    } else if (b == attach_button) {
+      steer::SubjectSpec subject;
+      subject.kind = steer::SubjectSpec::Kind::FineTuned;
+      subject.path = to_path(folder);
+      attachSubject(subject);
+    }
+  });
+  box->open();
+}
+
+// ---- Projects ---------------------------------------------------------------------------
+
+int MainWindow::boardCount() const { return boards_ ? boards_->count() : 0; }
+
+namespace {
+// Each board sits in a scroll area: its controls and grid need more height than a laptop
+// screen has room for beside the log.
+CompareBoard* board_in(QWidget* page) {
+  auto* scroll = qobject_cast<QScrollArea*>(page);
+  return scroll ? qobject_cast<CompareBoard*>(scroll->widget()) : nullptr;
+}
+}  // namespace
+
+CompareBoard* MainWindow::board(int index) const { return board_in(boards_->widget(index)); }
+
+CompareBoard* MainWindow::currentBoard() const { return board_in(boards_->currentWidget()); }
+
+QString MainWindow::boardOutputFolder(int index) {
+  return project_folder_.isEmpty() ? QString() : board_output_folder(project_folder_, index);
+}
+
+void MainWindow::addBoard(const steer::json::Value* state) {
+  const int index = boards_->count();
+  auto* scroll = new QScrollArea(boards_);
+  scroll->setObjectName(QStringLiteral("boardScroll%1").arg(index + 1));
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  auto* board = new CompareBoard(*engine_, scroll);
+  board->setObjectName(QStringLiteral("compareBoard%1").arg(index + 1));
+  board->setBaseRequest(generate_panel_->request());
+  board->setSubject(subject_panel_->attached());
+  // Before a project exists the cells stay in memory; the first save writes them.
+  board->setOutputFolder(to_path(boardOutputFolder(index)));
+  if (state) {
+    try {
+      board->fromJson(*state);
+    } catch (const std::exception& e) {
+      log_view_->addError(tr("Board %1 of the project could not be restored: %2").arg(index + 1).arg(e.what()));
+    }
+  }
+  connect(board, &CompareBoard::changed, this, &MainWindow::scheduleAutosave);
+  scroll->setWidget(board);
+  boards_->addTab(scroll, tr("Board %1").arg(index + 1));
+}
+
+void MainWindow::removeAllBoards() {
+  while (boards_->count() > 0) {
+    QWidget* w = boards_->widget(0);
+    boards_->removeTab(0);
+    delete w;
+  }
+}
+
+Project MainWindow::collectProject() const {
+  Project project = project_;
+  project.request = generate_panel_->request();
+  project.boards.clear();
+  for (int i = 0; i < boardCount(); ++i) project.boards.push_back(board(i)->toJson());
+  project.current_board = boards_->currentIndex() < 0 ? 0 : boards_->currentIndex();
+  return project;
+}
+
+bool MainWindow::newProject(const QString& folder) {
+  const QString absolute = clean_absolute(folder);
+  if (is_project_folder(absolute)) {
+    showError(QStringLiteral("projectErrorDialog"), tr("Could not create project"),
+              tr("%1 already holds a project.").arg(absolute),
+              tr("Open it with File \u2192 Open Project, or choose another folder."));
+    return false;
+  }
+  // A fresh project: what is loaded and the settings stay, the boards start empty.
+  if (!project_folder_.isEmpty()) writeProject(false);
+  removeAllBoards();
+  const QString previous = project_folder_;
+  project_folder_ = absolute;
+  addBoard(nullptr);
+  if (!writeProject(true)) {
+    project_folder_ = previous;
+    updateTitle();
+    return false;
+  }
+  setProjectFolder(absolute);
+  writeUnsavedImages();
+  log_view_->addInfo(tr("New project %1").arg(absolute));
+  return true;
+}
+
+bool MainWindow::saveProject() {
+  if (!project_folder_.isEmpty()) return writeProject(true);
+  QSettings settings;
+  const QString folder = ask(FileQuestion::Kind::NewFolder, QStringLiteral("save-project"), tr("Save Project As"),
+                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
+  if (folder.isEmpty()) return false;
+  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
+  const QString absolute = clean_absolute(folder);
+  if (is_project_folder(absolute)) {
+    showError(QStringLiteral("projectErrorDialog"), tr("Could not save project"),
+              tr("%1 already holds a project.").arg(absolute), tr("Choose a new or empty folder."));
+    return false;
+  }
+  // Keeps the boards: their images are written into the project's outputs now.
+  project_folder_ = absolute;
+  for (int i = 0; i < boardCount(); ++i) board(i)->setOutputFolder(to_path(boardOutputFolder(i)));
+  if (!writeProject(true)) {
+    project_folder_.clear();
+    for (int i = 0; i < boardCount(); ++i) board(i)->setOutputFolder({});
+    return false;
+  }
+  setProjectFolder(absolute);
+  writeUnsavedImages();
+  log_view_->addInfo(tr("Saved the session as project %1").arg(absolute));
+  return true;
+}
+
+bool MainWindow::openProject(const QString& folder) {
+  const QString absolute = clean_absolute(folder);
+  Project project;
+  try {
+    project = read_project(absolute);
+  } catch (const std::exception& e) {
+    if (!is_project_folder(absolute)) recent_projects_.remove(absolute);
+    showError(QStringLiteral("projectErrorDialog"), tr("Could not open project"),
+              tr("Could not open the project %1").arg(absolute), QString::fromStdString(e.what()),
+              tr("Project file: %1\n\n%2").arg(project_file_path(absolute), QString::fromStdString(e.what())));
+    return false;
+  }
+  if (!project_folder_.isEmpty() && project_folder_ != absolute) writeProject(false);
+  autosave_timer_->stop();
+  if (generate_panel_->isGenerating()) generate_panel_->cancel();
+
+  project_ = std::move(project);
+  project_folder_ = absolute;
+  applyProject();
+  setProjectFolder(absolute);
+  log_view_->addInfo(tr("Opened project %1").arg(absolute));
+  return true;
+}
+
+void MainWindow::applyProject() {
+  const bool engine_has_subject = subject_panel_->hasSubject();
+  restoring_ = true;
+  generate_panel_->setRequest(project_.request);
+  removeAllBoards();
+  for (const steer::json::Value& state : project_.boards) addBoard(&state);
+  if (boards_->count() == 0) addBoard(nullptr);
+  boards_->setCurrentIndex(std::clamp(project_.current_board, 0, boards_->count() - 1));
+  restoring_ = false;
+  last_written_ = project_text(collectProject(), project_folder_);
+  dirty_ = false;
+
+  if (project_.subject.kind != steer::SubjectSpec::Kind::None)
+    subject_panel_->showPending(project_.subject,
+                                tr("The project's subject is attached once its model has loaded."));
+  else
+    subject_panel_->showDetached();
+
+  if (!project_.model) {
+    // A project that never had a model takes the one loaded now, if any.
+    if (engine_->hasModel()) {
+      project_.model = ProjectModel{to_path(engine_->modelFolder()), identify_model_folder(engine_->modelFolder())};
+      scheduleAutosave();
+    }
+    return;
+  }
+  const QString model_folder = to_qstring(project_.model->folder);
+  // The project's model is the one loaded already (switching between projects on the same
+  // model): no reload, only the subject changes.
+  if (engine_->hasModel() && loading_.empty() && QFileInfo(model_folder).isDir() &&
+      clean_absolute(engine_->modelFolder()) == clean_absolute(model_folder)) {
+    project_.model->identity = identify_model_folder(model_folder);
+    log_view_->addInfo(tr("The project's model %1 is loaded already.").arg(model_folder));
+    if (project_.subject.kind != steer::SubjectSpec::Kind::None) restoreProjectSubject();
+    else if (engine_has_subject) attachSubject(steer::SubjectSpec{});
+    return;
+  }
+  if (QFileInfo(model_folder).isDir()) {
+    const ModelFolderIdentity now = identify_model_folder(model_folder);
+    if (!(now == project_.model->identity))
+      log_view_->addWarning(
+          tr("The model folder %1 is not as the project saw it (model_index.json changed, or the folder was "
+             "renamed).")
+              .arg(model_folder));
+    loadProjectModel();
+  } else {
+    askForMissingModel();
+  }
+}
+
+void MainWindow::loadProjectModel() {
+  const QString folder = clean_absolute(to_qstring(project_.model->folder));
+  loading_.push_back({folder, true});
+  engine_->loadModel(folder);
+  statusBar()->showMessage(tr("Loading %1\u2026").arg(folder));
+  log_view_->addInfo(tr("Loading the project's model %1").arg(folder));
+}
+
+void MainWindow::askForMissingModel() {
+  const QString missing = to_qstring(project_.model->folder);
+  log_view_->addWarning(tr("The project's model folder %1 is missing.").arg(missing));
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Model folder missing"),
+                              tr("The project's model folder is missing:\n%1").arg(missing), QMessageBox::NoButton,
+                              this);
+  box->setObjectName(QStringLiteral("missingModelDialog"));
+  box->setInformativeText(tr("If it moved, locate it and the project will remember the new place. Without a "
+                             "model the project's boards and settings still open, but nothing can be generated."));
+  box->setDetailedText(tr("Project: %1\nModel folder: %2\nFolder name: %3")
+                           .arg(project_folder_, missing, to_qstring(project_.model->identity.folder_name)));
+  QPushButton* locate = box->addButton(tr("&Locate\u2026"), QMessageBox::AcceptRole);
+  locate->setObjectName(QStringLiteral("locateButton"));
+  QPushButton* skip = box->addButton(tr("&Continue without Model"), QMessageBox::RejectRole);
+  skip->setObjectName(QStringLiteral("continueWithoutButton"));
+  box->setDefaultButton(locate);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::buttonClicked, this, [this, locate, missing](QAbstractButton* clicked) {
+    if (clicked != locate) {
+      log_view_->addInfo(tr("Continuing without the project's model."));
+      if (project_.subject.kind != steer::SubjectSpec::Kind::None)
+        subject_panel_->showPending(project_.subject, tr("Waiting for a model: the project's subject is attached "
+                                                         "once its model loads."));
+      return;
+    }
+    // Deferred: the box is still closing, and the chooser may be modal.
+    QTimer::singleShot(0, this, [this, missing] {
+      const QString chosen = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("locate-model"),
+                                 tr("Locate Model Folder %1").arg(folder_name(missing)), start_folder_for(missing));
+      if (chosen.isEmpty()) {
+        askForMissingModel();  // the question is still open
+        return;
+      }
+      const ModelFolderIdentity found = identify_model_folder(chosen);
+      const ModelFolderIdentity& expected = project_.model->identity;
+      if (found.model_index_size != expected.model_index_size || found.folder_name != expected.folder_name)
+        log_view_->addWarning(tr("%1 may not be the project's model (%2): its name or model_index.json differ.")
+                                  .arg(chosen, to_qstring(expected.folder_name)));
+      log_view_->addInfo(tr("The project's model is now %1").arg(clean_absolute(chosen)));
+      project_.model->folder = to_path(clean_absolute(chosen));
+      scheduleAutosave();
+      loadProjectModel();
+    });
+  });
+  box->open();
+}
+
+void MainWindow::restoreProjectSubject() {
+  const steer::SubjectSpec subject = project_.subject;
+  if (subject.kind == steer::SubjectSpec::Kind::None) return;
+  if (QFileInfo::exists(to_qstring(subject.path))) attachSubject(subject);
+  else askForMissingSubject();
+}
+
+void MainWindow::askForMissingSubject() {
+  const steer::SubjectSpec subject = project_.subject;
+  const QString missing = to_qstring(subject.path);
+  const bool is_lora = subject.kind == steer::SubjectSpec::Kind::Lora;
+  log_view_->addWarning(tr("The project's subject %1 is missing.").arg(missing));
+  subject_panel_->showPending(subject, tr("The project's subject is missing: %1").arg(missing));
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Subject missing"),
+                              (is_lora ? tr("The project's LoRA file is missing:\n%1")
+                                       : tr("The project's fine-tuned model folder is missing:\n%1"))
+                                  .arg(missing),
+                              QMessageBox::NoButton, this);
+  box->setObjectName(QStringLiteral("missingSubjectDialog"));
+  box->setInformativeText(tr("If it moved, locate it and the project will remember the new place; or continue "
+                             "with the base model alone."));
+  box->setDetailedText(tr("Project: %1\nSubject: %2").arg(project_folder_, subject_description(subject)));
+  QPushButton* locate = box->addButton(tr("&Locate\u2026"), QMessageBox::AcceptRole);
+  locate->setObjectName(QStringLiteral("locateButton"));
+  QPushButton* skip = box->addButton(tr("&Continue without Subject"), QMessageBox::RejectRole);
+  skip->setObjectName(QStringLiteral("continueWithoutButton"));
+  box->setDefaultButton(locate);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::buttonClicked, this, [this, locate, missing, is_lora](QAbstractButton* clicked) {
+    if (clicked != locate) {
+      log_view_->addInfo(tr("Continuing without the project's subject."));
+      return;
+    }
+    QTimer::singleShot(0, this, [this, missing, is_lora] {
+      const QString chosen =
+          is_lora ? ask(FileQuestion::Kind::ExistingFile, QStringLiteral("locate-subject"),
+                        tr("Locate LoRA %1").arg(folder_name(missing)), start_folder_for(missing),
+                        tr("LoRA weights (*.safetensors);;All files (*)"))
+                  : ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("locate-subject"),
+                        tr("Locate Fine-tuned Model %1").arg(folder_name(missing)), start_folder_for(missing));
+      if (chosen.isEmpty()) {
+        askForMissingSubject();
+        return;
+      }
+      project_.subject.path = to_path(clean_absolute(chosen));
+      log_view_->addInfo(tr("The project's subject is now %1").arg(clean_absolute(chosen)));
+      scheduleAutosave();
+      attachSubject(project_.subject);
+    });
+  });
+  box->open();
+}
+
+void MainWindow::keepGeneratedImage(const QImage& image, const steer::GenerationRequest& request) {
+  if (project_folder_.isEmpty()) {
+    unsaved_images_.emplace_back(image, request);
+    return;
+  }
+  try {
+    const QString file = save_generated_image(project_folder_, image, request, engine_->modelFolder(),
+                                              subject_panel_->attached());
+    log_view_->addInfo(tr("Saved %1").arg(file));
+  } catch (const std::exception& e) {
+    showError(QStringLiteral("projectErrorDialog"), tr("Could not save image"),
+              tr("Could not save the generated image in the project %1").arg(project_folder_),
+              QString::fromStdString(e.what()));
+  }
+}
+
+void MainWindow::writeUnsavedImages() {
+  const auto images = std::move(unsaved_images_);
+  unsaved_images_.clear();
+  for (const auto& [image, request] : images) keepGeneratedImage(image, request);
+}
+
+bool MainWindow::writeProject(bool interactive) {
+  if (project_folder_.isEmpty()) return false;
+  autosave_timer_->stop();
+  try {
+    const Project project = collectProject();
+    write_project(project_folder_, project);
+    last_written_ = project_text(project, project_folder_);
+    last_autosave_error_.clear();
+    dirty_ = false;
+    setWindowModified(false);
+    return true;
+  } catch (const std::exception& e) {
+    const QString message = QString::fromStdString(e.what());
+    statusBar()->showMessage(tr("Could not save the project"));
+    // An autosave that keeps failing (a full disk) says so once, not every two seconds.
+    if (interactive || message != last_autosave_error_)
+      showError(QStringLiteral("projectErrorDialog"), tr("Could not save project"),
+                tr("Could not save the project %1").arg(project_folder_), message,
+                tr("Project file: %1\n\n%2").arg(project_file_path(project_folder_), message));
+    last_autosave_error_ = message;
+    return false;
+  }
+}
+
+void MainWindow::scheduleAutosave() {
+  if (restoring_ || project_folder_.isEmpty()) return;
+  dirty_ = true;
+  setWindowModified(true);
+  autosave_timer_->start();  // restarts: 2 s after the last change
+}
+
+void MainWindow::autosave() {
+  if (project_folder_.isEmpty()) return;
+  // Only real changes reach the disk (a control touched and set back writes nothing).
+  if (project_text(collectProject(), project_folder_) == last_written_) {
+    dirty_ = false;
+    setWindowModified(false);
+    return;
+  }
+  dirty_ = true;
+  if (writeProject(false)) statusBar()->showMessage(tr("Project saved"), 2000);
+}
+
+void MainWindow::setProjectFolder(const QString& folder) {
+  project_folder_ = folder;
+  recent_projects_.add(folder);
+  updateTitle();
+}
+
+void MainWindow::updateTitle() {
+  QStringList parts;
+  if (!project_folder_.isEmpty()) parts << folder_name(project_folder_);
+  if (!model_name_.isEmpty()) parts << model_name_;
+  if (parts.isEmpty()) {
+    setWindowTitle(QApplication::applicationDisplayName() + QStringLiteral("[*]"));
+    return;
+  }
+  setWindowTitle(QStringLiteral("%1[*] \u2014 %2").arg(parts.join(QStringLiteral(" \u00b7 ")),
+                                                      QApplication::applicationDisplayName()));
+}
+
+// ---- Closing and the window's layout ------------------------------------------------------
+
+bool MainWindow::confirmCloseWithoutProject() {
+  bool has_results = !unsaved_images_.empty();
+  for (int i = 0; i < boardCount() && !has_results; ++i)
+    for (int c = 0; c < board(i)->cellCount() && !has_results; ++c) has_results = board(i)->cell(c).hasImage();
+  if (!has_results) return true;
+  QMessageBox box(QMessageBox::Question, tr("Save as a project?"),
+                  tr("This session's images are not in a project yet."), QMessageBox::Save | QMessageBox::Discard |
+                                                                              QMessageBox::Cancel,
+                  this);
+  box.setObjectName(QStringLiteral("saveSessionDialog"));
+  box.setInformativeText(tr("Save them with the settings and boards as a project, or close without saving?"));
+  box.setDefaultButton(QMessageBox::Save);
+  switch (box.exec()) {
+    case QMessageBox::Save: return saveProject();
+    case QMessageBox::Discard: return true;
+    default: return false;
+  }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (project_folder_.isEmpty() && !confirmCloseWithoutProject()) {
+    event->ignore();
+    return;
+  }
+  if (!project_folder_.isEmpty()) writeProject(false);
   saveWindowState();
   QMainWindow::closeEvent(event);
 }
@@ -194,13 +1185,18 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::restoreWindowState() {
   QSettings settings;
   restoreGeometry(settings.value(kGeometryKey).toByteArray());
-  restoreState(settings.value(kStateKey).toByteArray());
+  // The first start: a log a few lines high, the rest for the work.
+  if (!restoreState(settings.value(kStateKey).toByteArray())) resizeDocks({log_dock_}, {120}, Qt::Vertical);
+  model_splitter_->restoreState(settings.value(kModelSplitterKey).toByteArray());
+  tabs_->setCurrentIndex(std::clamp(settings.value(kCurrentTabKey, 0).toInt(), 0, tabs_->count() - 1));
 }
 
 void MainWindow::saveWindowState() const {
   QSettings settings;
   settings.setValue(kGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());
+  settings.setValue(kModelSplitterKey, model_splitter_->saveState());
+  settings.setValue(kCurrentTabKey, tabs_->currentIndex());
 }
 
 }  // namespace steer::ui

@@ -1,25 +1,54 @@
 #pragma once
-// Steer Studio's main window: opens a diffusers model folder (menu, recent list, drag and
-// drop or the command line), has the engine thread inspect it, and shows the summary.
+// Steer Studio's main window. Three tabs (Model: the summary and the subject; Generate:
+// one image with live preview; Compare: boards of guidance settings side by side), an
+// engine log dock, and the project that holds them: every setting, board and image is
+// saved to a project folder, 2 s after each change and on close.
+//
+// The window is the one place that decides: panels ask (attach a subject, export a
+// board), the window asks the user for files through its FileChooser, talks to the
+// engine, keeps the project record and reports errors (a dialog with details, and the log).
+#include <QImage>
 #include <QMainWindow>
 #include <QStringList>
+#include <deque>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/engine/model_inspection.h"
+#include "core/generation/generation_request.h"
+#include "ui/project/project.h"
+#include "ui/project/recent_list.h"
 #include "ui/recent_models.h"
+#include "ui/widgets/file_chooser.h"
 
-class QLabel;
+class QAction;
+class QDockWidget;
 class QMenu;
+class QMessageBox;
 class QProgressBar;
+class QSplitter;
+class QTabWidget;
+class QTimer;
 
 namespace steer::ui {
 
+class CompareBoard;
 class EngineBridge;
+class GeneratePanel;
+class LogView;
 class ModelSummaryView;
+class SubjectPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
+  // The tabs, in order.
+  enum Tab { ModelTab = 0, GenerateTab = 1, CompareTab = 2 };
+  // Quiet time after the last change before the project is written.
+  static constexpr int kAutosaveDelayMs = 2000;
+
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
@@ -28,8 +57,38 @@ class MainWindow : public QMainWindow {
   // all come through here.
   void openModelFolder(const QString& folder);
 
+  // Queues attaching `subject` (a LoRA file or a fine-tuned folder) to the loaded model;
+  // the subject panel shows the engine's answer, an error dialog a failure.
+  void attachSubject(const steer::SubjectSpec& subject);
+  void detachSubject();
+
+  // Starts a project in `folder` (created if needed; it must not hold a project yet) with
+  // what is loaded now and one empty board. False, with an error dialog, on failure.
+  bool newProject(const QString& folder);
+  // Opens the project in `folder` and restores its settings, boards, model and subject.
+  // A missing model folder or subject file asks to locate it. False, with an error
+  // dialog, when project.json cannot be read.
+  bool openProject(const QString& folder);
+  // Writes project.json now; without a project, asks for a folder first (keeping the
+  // boards). False when cancelled or failed (with an error dialog).
+  bool saveProject();
+  const QString& projectFolder() const { return project_folder_; }
+  bool hasUnsavedChanges() const { return dirty_; }
+
+  // Every file or folder question goes through `chooser` (tests answer them; the app
+  // uses QFileDialog).
+  void setFileChooser(FileChooser chooser) { file_chooser_ = std::move(chooser); }
+
   ModelSummaryView* summaryView() const { return summary_view_; }
+  SubjectPanel* subjectPanel() const { return subject_panel_; }
+  GeneratePanel* generatePanel() const { return generate_panel_; }
+  LogView* logView() const { return log_view_; }
+  QTabWidget* tabs() const { return tabs_; }
+  int boardCount() const;
+  CompareBoard* board(int index) const;
+  CompareBoard* currentBoard() const;
   const EngineBridge& engine() const { return *engine_; }
+  EngineBridge& engine() { return *engine_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -37,22 +96,109 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  // One model load in flight; FIFO, like the engine thread's answers.
+  struct PendingLoad {
+    QString folder;
+    bool for_project = false;  // the project's model: attach its subject afterwards
+  };
+
+  void createTabs();
+  void createLogDock();
+  void createActions();
   void createMenus();
-  void rebuildRecentMenu();
+  void connectEngine();
+  void rebuildRecentModelsMenu();
+  void rebuildRecentProjectsMenu();
+
+  QString ask(FileQuestion::Kind kind, const QString& purpose, const QString& title, const QString& start,
+              const QString& filter = {});
   void chooseModelFolder();
+  void chooseLoraFile();
+  void chooseFineTunedFolder();
+  void chooseNewProject();
+  void chooseProjectToOpen();
+  void showExportDialog();
+  void generate();
+  void cancelJobs();
+  void selectNextCell();
+  void selectPreviousCell();
   void showAbout();
+  // Without a project, finished images would be lost on close: offer to save them.
+  bool confirmCloseWithoutProject();
+
   void showModel(const steer::ModelSummary& summary);
   void showLoadError(const QString& folder, const QString& message);
+  void showSubjectAttached(const QString& note);
+  void showSubjectError(const QString& message);
+  void showJobFailed(quint64 job, const QString& message);
   void showBusy(bool busy);
+  // A non-blocking (window-modal, open()) error box: the text, the reason as informative
+  // text, and `details` (paths, the full engine message) behind "Show Details…". Logged.
+  QMessageBox* showError(const QString& object_name, const QString& title, const QString& text,
+                         const QString& reason, const QString& details = {});
+
+  void handleDroppedFolder(const QString& folder);
+  void askOpenOrAttach(const QString& folder);
+
+  // Projects.
+  void applyProject();
+  void loadProjectModel();
+  void askForMissingModel();
+  void restoreProjectSubject();
+  void askForMissingSubject();
+  void addBoard(const steer::json::Value* state);
+  void removeAllBoards();
+  QString boardOutputFolder(int index);
+  steer::ui::Project collectProject() const;
+  bool writeProject(bool interactive);
+  // Into outputs/generated (or kept until the first save, without a project).
+  void keepGeneratedImage(const QImage& image, const steer::GenerationRequest& request);
+  void writeUnsavedImages();
+  void scheduleAutosave();
+  void autosave();
+  void setProjectFolder(const QString& folder);
+  void updateTitle();
+
   void restoreWindowState();
   void saveWindowState() const;
 
   std::unique_ptr<EngineBridge> engine_;
   RecentModels recent_models_;
+  RecentList recent_projects_{QStringLiteral("recentProjects")};
+  FileChooser file_chooser_ = ask_with_file_dialog;
+
+  QTabWidget* tabs_ = nullptr;
+  QSplitter* model_splitter_ = nullptr;
   ModelSummaryView* summary_view_ = nullptr;
-  QMenu* recent_menu_ = nullptr;
+  SubjectPanel* subject_panel_ = nullptr;
+  GeneratePanel* generate_panel_ = nullptr;
+  QTabWidget* boards_ = nullptr;
+  QDockWidget* log_dock_ = nullptr;
+  LogView* log_view_ = nullptr;
+  QMenu* recent_models_menu_ = nullptr;
+  QMenu* recent_projects_menu_ = nullptr;
   QProgressBar* busy_indicator_ = nullptr;
-  QStringList loading_;  // folders submitted and not yet answered, oldest first
+  QAction* generate_action_ = nullptr;
+  QAction* cancel_action_ = nullptr;
+  QAction* export_action_ = nullptr;
+  QAction* next_cell_action_ = nullptr;
+  QAction* previous_cell_action_ = nullptr;
+
+  std::deque<PendingLoad> loading_;               // submitted, not yet answered
+  std::deque<steer::SubjectSpec> attaching_;      // submitted subjects, not yet answered
+  QString model_name_;                            // the loaded model's folder name, for the title
+
+  // The project: what it records about model and subject (kept while they are missing,
+  // replaced when the user loads or attaches something else), and where it lives.
+  steer::ui::Project project_;
+  QString project_folder_;
+  bool restoring_ = false;  // applying a project: its own widget changes are not edits
+  bool dirty_ = false;
+  QString last_autosave_error_;
+  // Generate-panel images made before the project existed, written by the first save.
+  std::vector<std::pair<QImage, steer::GenerationRequest>> unsaved_images_;
+  std::string last_written_;  // project.json's text as last written, to skip writes that change nothing
+  QTimer* autosave_timer_ = nullptr;
 };
 
 }  // namespace steer::ui

@@ -45,7 +45,8 @@ std::string Engine::set_subject(const SubjectSpec& subject) {
   auto& session = session_of(impl_->session);
   session.set_subject(subject);
   if (subject.kind == SubjectSpec::Kind::None) return "no subject";
-  return subject.path.filename().string() + " attached";
+  const std::string& memory = session.memory_note();
+  return subject.path.filename().string() + " attached" + (memory.empty() ? "" : "; " + memory);
 }
 
 GenerationResult Engine::generate(const GenerationRequest& request, const StepCallback& on_step, const std::atomic<bool>* cancel) {

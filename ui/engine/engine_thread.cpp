@@ -1,35 +1,137 @@
 #include "ui/engine/engine_thread.h"
 
+#include <chrono>
 #include <exception>
+#include <utility>
 
 #include "core/common/error.h"
 #include "ui/path_text.h"
 
 namespace steer::ui {
 
+qint64 steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+bool shutting_down() { return QThread::currentThread()->isInterruptionRequested(); }
+
+// steer::Error messages are written for the user; anything else (out of memory, a torch
+// error) is a bug or an environment problem, but the window must survive it and the user
+// must see it.
+QString message_of(const std::exception& e) {
+  if (dynamic_cast<const steer::Error*>(&e)) return QString::fromStdString(e.what());
+  return QStringLiteral("Unexpected error: %1").arg(QString::fromStdString(e.what()));
+}
+
+}  // namespace
+
+EngineWorker::EngineWorker(std::shared_ptr<PreviewFlow> flow)
+    : engine_(std::make_unique<steer::Engine>()), flow_(std::move(flow)) {}
+
+EngineWorker::~EngineWorker() = default;
+
 void EngineWorker::loadModel(const QString& folder) {
   // The bridge is shutting down: drop commands that have not started.
-  if (QThread::currentThread()->isInterruptionRequested()) return;
+  if (shutting_down()) return;
   try {
-    ModelSummary summary = inspect_model_folder(to_path(folder));
+    ModelSummary summary = engine_->load_model(to_path(folder));
     Q_EMIT modelLoaded(summary);
-  } catch (const steer::Error& e) {
-    Q_EMIT modelLoadFailed(folder, QString::fromStdString(e.what()));
   } catch (const std::exception& e) {
-    // Anything else (out of memory, a torch error) is a bug or an environment problem,
-    // but the window must survive it and the user must see it.
-    Q_EMIT modelLoadFailed(folder, QStringLiteral("Unexpected error: %1").arg(QString::fromStdString(e.what())));
+    Q_EMIT modelLoadFailed(folder, message_of(e));
   }
+}
+
+void EngineWorker::setSubject(const steer::SubjectSpec& subject) {
+  if (shutting_down()) return;
+  try {
+    Q_EMIT subjectChanged(QString::fromStdString(engine_->set_subject(subject)));
+  } catch (const std::exception& e) {
+    Q_EMIT subjectFailed(message_of(e));
+  }
+}
+
+template <class Body>
+void EngineWorker::runJob(quint64 job, const std::shared_ptr<JobControl>& control, Body&& body) {
+  if (control->cancel.load() || shutting_down()) {
+    Q_EMIT jobEnded(job, JobOutcome::Cancelled, {});
+    return;
+  }
+  Q_EMIT jobStarted(job);
+  try {
+    body();
+    Q_EMIT jobEnded(job, JobOutcome::Finished, {});
+  } catch (const std::exception& e) {
+    if (steer::Engine::is_cancellation(e)) Q_EMIT jobEnded(job, JobOutcome::Cancelled, {});
+    else Q_EMIT jobEnded(job, JobOutcome::Failed, message_of(e));
+  }
+}
+
+void EngineWorker::generate(quint64 job, const std::shared_ptr<JobControl>& control,
+                            const steer::GenerationRequest& request) {
+  runJob(job, control, [&] {
+    const steer::GenerationResult result = engine_->generate(
+        request, [&](const steer::StepEvent& event) { sendStep(job, -1, event); }, &control->cancel);
+    Q_EMIT imageReady(job, -1, result);
+  });
+}
+
+void EngineWorker::runSweep(quint64 job, const std::shared_ptr<JobControl>& control, const steer::SweepPlan& plan) {
+  runJob(job, control, [&] {
+    engine_->run_sweep(
+        plan,
+        [&](const steer::SweepPlan::Cell& cell, const steer::GenerationResult& result, bool /*reused*/) {
+          Q_EMIT imageReady(job, static_cast<int>(cell.index), result);
+        },
+        [&](const steer::SweepPlan::Cell& cell, const steer::StepEvent& event) {
+          sendStep(job, static_cast<int>(cell.index), event);
+        },
+        &control->cancel);
+  });
+}
+
+void EngineWorker::sendStep(quint64 job, int cell, const steer::StepEvent& event) {
+  StepDelivery delivery{job, cell, event, 0, false};
+  const bool has_preview =
+      !event.preview.empty() || !event.preview_strong.empty() || !event.preview_weak.empty();
+  if (has_preview) {
+    // Coalescing: when the UI has not yet taken the last few previews, the ones in between
+    // would only be painted over; drop their images (the step itself still arrives). The
+    // last step of a run always carries its preview, so the view ends on the real one.
+    const bool last_step = event.step >= event.steps;
+    if (!last_step && flow_->in_flight.load() >= PreviewFlow::kMaxInFlight) {
+      delivery.event.preview = {};
+      delivery.event.preview_strong = {};
+      delivery.event.preview_weak = {};
+      ++flow_->dropped;
+    } else {
+      ++flow_->in_flight;
+      delivery.counted_preview = true;
+    }
+  }
+  delivery.emitted_ns = steady_now_ns();
+  Q_EMIT stepReady(delivery);
+  if (step_hook) step_hook(job, cell, event);
 }
 
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<steer::ModelSummary>();
+  qRegisterMetaType<steer::StepEvent>();
+  qRegisterMetaType<steer::GenerationResult>();
+  qRegisterMetaType<steer::GenerationRequest>();
+  qRegisterMetaType<steer::SweepPlan>();
+  qRegisterMetaType<steer::SubjectSpec>();
+  qRegisterMetaType<steer::ui::StepDelivery>();
+  qRegisterMetaType<steer::ui::JobOutcome>();
   thread_.setObjectName(QStringLiteral("steer-engine"));
-  worker_ = new EngineWorker;
+  worker_ = new EngineWorker(flow_);
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(worker_, &EngineWorker::modelLoaded, this,
           [this](const steer::ModelSummary& summary) {
+            has_model_ = true;
+            model_folder_ = to_qstring(summary.folder);
             commandFinished();
             Q_EMIT modelLoaded(summary);
           },
@@ -40,10 +142,27 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
             Q_EMIT modelLoadFailed(folder, message);
           },
           Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::subjectChanged, this,
+          [this](const QString& note) {
+            commandFinished();
+            Q_EMIT subjectChanged(note);
+          },
+          Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::subjectFailed, this,
+          [this](const QString& message) {
+            commandFinished();
+            Q_EMIT subjectFailed(message);
+          },
+          Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::jobStarted, this, &EngineBridge::jobStarted, Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::stepReady, this, &EngineBridge::deliverStep, Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::imageReady, this, &EngineBridge::jobImage, Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::jobEnded, this, &EngineBridge::endJob, Qt::QueuedConnection);
   thread_.start();
 }
 
 EngineBridge::~EngineBridge() {
+  cancelAll();
   thread_.requestInterruption();
   thread_.quit();
   thread_.wait();
@@ -53,6 +172,68 @@ void EngineBridge::loadModel(const QString& folder) {
   commandSubmitted();
   QMetaObject::invokeMethod(worker_, [worker = worker_, folder] { worker->loadModel(folder); },
                             Qt::QueuedConnection);
+}
+
+void EngineBridge::setSubject(const steer::SubjectSpec& subject) {
+  commandSubmitted();
+  QMetaObject::invokeMethod(worker_, [worker = worker_, subject] { worker->setSubject(subject); },
+                            Qt::QueuedConnection);
+}
+
+quint64 EngineBridge::submitJob(std::shared_ptr<JobControl>& control) {
+  const quint64 job = next_job_++;
+  control = std::make_shared<JobControl>();
+  jobs_.emplace(job, control);
+  commandSubmitted();
+  return job;
+}
+
+quint64 EngineBridge::generate(const steer::GenerationRequest& request) {
+  std::shared_ptr<JobControl> control;
+  const quint64 job = submitJob(control);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, job, control, request] { worker->generate(job, control, request); },
+      Qt::QueuedConnection);
+  return job;
+}
+
+quint64 EngineBridge::runSweep(const steer::SweepPlan& plan) {
+  std::shared_ptr<JobControl> control;
+  const quint64 job = submitJob(control);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, job, control, plan] { worker->runSweep(job, control, plan); },
+      Qt::QueuedConnection);
+  return job;
+}
+
+void EngineBridge::cancel(quint64 job) {
+  if (auto it = jobs_.find(job); it != jobs_.end()) it->second->cancel.store(true);
+}
+
+void EngineBridge::cancelAll() {
+  for (auto& [job, control] : jobs_) control->cancel.store(true);
+}
+
+void EngineBridge::setStepHookForTesting(std::function<void(quint64, int, const steer::StepEvent&)> hook) {
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, hook = std::move(hook)] { worker->step_hook = hook; }, Qt::QueuedConnection);
+}
+
+void EngineBridge::deliverStep(const StepDelivery& delivery) {
+  step_emitted_ns_ = delivery.emitted_ns;
+  Q_EMIT jobStep(delivery.job, delivery.cell, delivery.event);
+  // Counted out only once the receivers have handled (converted, scheduled a paint of) it.
+  if (delivery.counted_preview) --flow_->in_flight;
+}
+
+void EngineBridge::endJob(quint64 job, JobOutcome outcome, const QString& message) {
+  jobs_.erase(job);
+  commandFinished();
+  switch (outcome) {
+    case JobOutcome::Finished: Q_EMIT jobFinished(job); break;
+    case JobOutcome::Cancelled: Q_EMIT jobCancelled(job); break;
+    case JobOutcome::Failed: Q_EMIT jobFailed(job, message); break;
+  }
 }
 
 void EngineBridge::commandSubmitted() {

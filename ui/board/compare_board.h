@@ -1,0 +1,257 @@
+#pragma once
+// The compare board (guidance.md, "What a designer compares"): a grid over method × λ × ω
+// (or ω schedule) × seed × prompt around the Generate panel's request. Run builds a
+// SweepPlan, validates it, and hands it to the engine thread; cells fill as their images
+// arrive, each showing its own live preview while it runs. Columns are the first axis of
+// SweepPlan::axes(), rows every combination of the others (the layout of the exported
+// grid.png). A designer marks favourites, flips between two cells (A/B), enlarges a cell,
+// re-runs one cell, or cancels the rest; finished images are saved into the board's output
+// folder so a reopened project shows them without generating again.
+//
+// Mouse and keys (on the grid): click selects, Ctrl+click adds to the selection (two
+// selected cells become A and B), double click or Enter enlarges, the star toggles the
+// favourite; arrows move the selection (Left/Right: previous/next cell, Up/Down: row),
+// Space flips A/B, F toggles the favourite, A / B set the selected cell as A / B.
+#include <QPoint>
+#include <QPointer>
+#include <QStringList>
+#include <QWidget>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/common/image_buffer.h"
+#include "core/export/sweep_record.h"
+#include "core/formats/json.h"
+#include "core/generation/generation_request.h"
+#include "core/generation/sweep_plan.h"
+#include "ui/board/board_plan.h"
+
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+
+namespace steer::ui {
+
+class BoardCellView;
+class CellDetailDialog;
+class EngineBridge;
+class ExportDialog;
+
+// Which finished cells an export takes.
+enum class CellChoice { All, Favourites, Selection };
+
+// One cell of the board as plain values.
+struct BoardCell {
+  enum class Status { Empty, Queued, Running, Done, Cancelled, Failed };
+  size_t index = 0;               // SweepPlan::Cell::index
+  std::vector<size_t> position;   // one label index per axis of the plan
+  GenerationRequest request;      // what reproduces the image
+  Status status = Status::Empty;
+  ImageRGBA8 image;               // empty until finished (or loaded from `file`)
+  double seconds = 0;             // generation time
+  bool favourite = false;
+  std::filesystem::path file;     // the saved PNG in the output folder; "" when not saved
+  // The run in progress (reset when the cell is queued again).
+  int step = 0, steps = 0;
+  int step_events = 0;            // step events received
+  int previews = 0;               // of them, those that carried a preview image
+  bool hasImage() const { return !image.empty(); }
+};
+
+class CompareBoard : public QWidget {
+  Q_OBJECT
+ public:
+  // At most this many cells on one board (a 20 × 20 grid).
+  static constexpr int kMaxCells = 400;
+
+  explicit CompareBoard(EngineBridge& engine, QWidget* parent = nullptr);
+  ~CompareBoard() override;
+
+  // ---- Settings -------------------------------------------------------------------
+  // The request every cell starts from (the Generate panel's settings); takes effect at
+  // the next Run.
+  void setBaseRequest(const GenerationRequest& request);
+  const GenerationRequest& baseRequest() const { return base_; }
+  // The subject the engine has attached, and the device noise is drawn on when a request
+  // asks for device noise: the bridge does not report them, and the export's sidecars
+  // record them. Captured with the model folder (EngineBridge::modelFolder) at each Run.
+  void setSubject(const SubjectSpec& subject);
+  void setDevice(const std::string& device);
+  // The axis fields (empty field: the base value; methods: the base method).
+  void setAxisTexts(const BoardAxisTexts& texts);
+  BoardAxisTexts axisTexts() const;
+  // Where finished cell images are saved as PNGs (created when missing). Finished cells
+  // not saved yet are saved now; cells whose saved image is missing are looked up here by
+  // file name (a project folder that moved).
+  void setOutputFolder(const std::filesystem::path& folder);
+  const std::filesystem::path& outputFolder() const { return output_folder_; }
+
+  // ---- Actions --------------------------------------------------------------------
+  // Builds the plan from the fields, validates it and submits it. False, with
+  // errorText() naming the field or the cell's setting, when it is not valid; any run in
+  // progress is cancelled first.
+  bool run();
+  // Cancels the sweep and re-runs in progress: finished cells stay, the rest are left
+  // empty, and the board is ready for the next Run at once.
+  void cancel();
+  // Runs a one-cell plan for the cell's request; its new image replaces the old one.
+  bool rerunCell(int cell);
+  void setFavourite(int cell, bool favourite);
+  void toggleFavourite(int cell);
+  // Makes `cell` the current one; `extend` adds it to (or removes it from) the selection
+  // instead of replacing it. Two selected cells become A and B.
+  void selectCell(int cell, bool extend = false);
+  // Moves the current cell: dx steps through the cells in reading order (wrapping to the
+  // next / previous row), dy moves up or down a row.
+  void moveCurrent(int dx, int dy);
+  void setComparisonA(int cell);
+  void setComparisonB(int cell);
+  // Shows B instead of A, or A instead of B (Space).
+  void flipComparison();
+  // Opens the enlarged view of a cell (non-modal; deletes itself when closed).
+  CellDetailDialog* enlargeCell(int cell);
+  // The cell's context menu (Enlarge, Favourite, Set as A/B, Re-run this cell, Copy
+  // settings); the caller owns it.
+  QMenu* createCellMenu(int cell, QWidget* parent);
+  // Opens the export dialog for this board (non-modal; deletes itself when closed).
+  ExportDialog* openExportDialog();
+
+  // ---- State ----------------------------------------------------------------------
+  bool isRunning() const { return sweep_job_ != 0 || !rerun_jobs_.empty(); }
+  bool hasPlan() const { return has_plan_; }
+  const SweepPlan& plan() const { return plan_; }  // what the grid shows
+  const std::vector<SweepAxis>& axes() const { return axes_; }
+  int cellCount() const { return static_cast<int>(cells_.size()); }
+  const BoardCell& cell(int index) const { return cells_.at(static_cast<size_t>(index)); }
+  int columnCount() const { return columns_; }
+  int rowCount() const { return rows_; }
+  int cellAt(int column, int row) const;      // -1 outside the grid
+  QPoint gridPosition(int cell) const;        // (column, row)
+  QStringList columnLabels() const;           // "method: cfg", ...
+  QStringList rowLabels() const;              // "seed: 1", ...; empty with one axis
+  int currentCell() const { return current_; }
+  const std::vector<int>& selectedCells() const { return selection_; }
+  std::vector<int> favouriteCells() const;
+  // Finished cells (with an image) that the choice takes, in cell order.
+  std::vector<int> cellsFor(CellChoice choice) const;
+  int comparisonA() const { return a_; }
+  int comparisonB() const { return b_; }
+  bool showingB() const { return showing_b_; }
+  int shownComparisonCell() const { return showing_b_ ? b_ : a_; }
+  QString errorText() const;
+  QString statusText() const;
+  // What the cells were generated with (captured at Run; restored by fromJson).
+  const std::filesystem::path& sourceModelFolder() const { return source_model_folder_; }
+  const SubjectSpec& sourceSubject() const { return source_subject_; }
+  const std::string& sourceDevice() const { return source_device_; }
+  // Every setting of a cell as "name: value" lines (the enlarged view, Copy settings).
+  QString cellSettingsText(int cell) const;
+
+  BoardCellView* cellView(int cell) const;
+  QWidget* gridView() const { return grid_widget_; }
+
+  // ---- Projects -------------------------------------------------------------------
+  // {"format": "steer-compare-board", "version": 1, "base": request, "axes": fields,
+  //  "plan": null | plan, "model_folder", "subject", "device", "output_folder",
+  //  "cells": [{"index", "image", "image_name", "favourite", "seconds"}],
+  //  "current", "selection", "a", "b", "showing_b"}
+  json::Value toJson() const;
+  // Restores a board saved by toJson: the grid of its plan, each cell's image read back
+  // from its PNG (a cell whose file is missing stays empty), favourites, selection and
+  // A/B. An output folder already set wins over the saved one. Cancels any run first.
+  // Throws steer::InputError (or ProjectFormatError) naming the member when the JSON is
+  // not a board; the board is unchanged then.
+  void fromJson(const json::Value& state);
+
+ Q_SIGNALS:
+  void runStarted();
+  void runEnded();
+  void cellFinished(int cell);
+  void favouritesChanged();
+  void selectionChanged();
+  // Anything a project saves changed (for "unsaved changes").
+  void changed();
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void buildUi();
+  void connectEngine();
+  void setPlan(const SweepPlan& plan);  // replaces the grid with the plan's cells, all empty
+  void rebuildGrid();
+  void refreshCell(int cell);
+  void refreshSelection();
+  void refreshComparison();
+  void refreshStatus();
+  void refreshPlanSummary();
+  void refreshBaseSummary();
+  void showError(const QString& message);
+  int cellForJob(quint64 job, int cell) const;
+  void onJobStep(quint64 job, int cell, const StepEvent& event);
+  void onJobImage(quint64 job, int cell, const GenerationResult& result);
+  void onJobEnded(quint64 job, const QString& failure);
+  void stopJobs();  // cancels every job of this board and settles the cells at once
+  void saveCellImage(int cell);
+  bool loadCellImage(int cell, const std::filesystem::path& file, const std::string& file_name);
+
+  EngineBridge& engine_;
+  // Null once the bridge is gone: a main window may destroy its bridge before the boards
+  // it holds as child widgets.
+  QPointer<EngineBridge> engine_alive_;
+  GenerationRequest base_;
+  SubjectSpec subject_;
+  std::string device_ = "cpu";
+  std::filesystem::path output_folder_;
+
+  bool has_plan_ = false;
+  SweepPlan plan_;
+  std::vector<SweepAxis> axes_;
+  std::vector<BoardCell> cells_;
+  std::vector<BoardCellView*> views_;
+  int columns_ = 0, rows_ = 0;
+  std::vector<int> grid_;  // row * columns_ + column -> cell
+  std::filesystem::path source_model_folder_;
+  SubjectSpec source_subject_;
+  std::string source_device_ = "cpu";
+  std::string run_tag_;  // names this run's saved images
+
+  int current_ = -1;
+  std::vector<int> selection_;  // in the order selected
+  int a_ = -1, b_ = -1;
+  bool showing_b_ = false;
+
+  quint64 sweep_job_ = 0;
+  std::map<quint64, int> rerun_jobs_;  // job -> cell
+  QString error_;
+  QString run_note_;  // "Cancelled", "Failed: ..." after a run
+
+  QLineEdit* methods_edit_ = nullptr;
+  QLineEdit* lambdas_edit_ = nullptr;
+  QLineEdit* omegas_edit_ = nullptr;
+  QLineEdit* seeds_edit_ = nullptr;
+  QPlainTextEdit* prompts_edit_ = nullptr;
+  QLabel* base_summary_ = nullptr;
+  QLabel* plan_summary_ = nullptr;
+  QPushButton* run_button_ = nullptr;
+  QPushButton* cancel_button_ = nullptr;
+  QPushButton* export_button_ = nullptr;
+  QSlider* cell_size_ = nullptr;
+  QLabel* status_label_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* error_label_ = nullptr;
+  QWidget* grid_widget_ = nullptr;
+  QGridLayout* grid_layout_ = nullptr;
+  QLabel* ab_image_ = nullptr;
+  QLabel* ab_caption_ = nullptr;
+  QPushButton* flip_button_ = nullptr;
+};
+
+}  // namespace steer::ui

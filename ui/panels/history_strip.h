@@ -1,0 +1,39 @@
+#pragma once
+// The images of this session, newest last, as thumbnails; each keeps the exact request
+// that made it, so "Use these settings" can give it back to the panel.
+#include <QImage>
+#include <QListWidget>
+#include <vector>
+
+#include "core/generation/generation_request.h"
+
+namespace steer::ui {
+
+class HistoryStrip : public QListWidget {
+  Q_OBJECT
+ public:
+  struct Entry {
+    QImage image;
+    steer::GenerationRequest request;
+    double seconds = 0;
+  };
+
+  explicit HistoryStrip(QWidget* parent = nullptr);
+
+  // Appends an entry and selects it; returns its index.
+  int add(Entry entry);
+  const Entry& entry(int index) const { return entries_.at(static_cast<size_t>(index)); }
+  int entryCount() const { return static_cast<int>(entries_.size()); }
+  // The selected entry's index, or -1.
+  int selectedIndex() const;
+
+  QSize sizeHint() const override;
+
+ Q_SIGNALS:
+  void entryChosen(int index);
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+}  // namespace steer::ui

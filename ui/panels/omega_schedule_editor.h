@@ -1,0 +1,46 @@
+#pragma once
+// Edits PG's ω schedule (guidance.md: constant, linear from/to, cosine, a step interval)
+// and plots ω over the steps the request will run.
+#include <QWidget>
+
+#include "core/guidance/omega_schedule.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+
+namespace steer::ui {
+
+class OmegaSchedulePlot;
+
+class OmegaScheduleEditor : public QWidget {
+  Q_OBJECT
+ public:
+  explicit OmegaScheduleEditor(QWidget* parent = nullptr);
+
+  steer::OmegaSchedule schedule() const;
+  void setSchedule(const steer::OmegaSchedule& schedule);
+  // The number of sampling steps the plot shows.
+  void setSteps(int steps);
+
+  OmegaSchedulePlot* plot() const { return plot_; }
+
+ Q_SIGNALS:
+  void scheduleChanged();
+
+ private:
+  void showRowsForKind();
+  void refresh();
+
+  QFormLayout* form_ = nullptr;
+  QComboBox* kind_ = nullptr;
+  QDoubleSpinBox* start_ = nullptr;  // ω (constant, interval) or ω at the first step
+  QDoubleSpinBox* end_ = nullptr;    // ω at the last step (linear, cosine)
+  QDoubleSpinBox* interval_begin_ = nullptr;
+  QDoubleSpinBox* interval_end_ = nullptr;
+  OmegaSchedulePlot* plot_ = nullptr;
+  int steps_ = 30;
+  bool updating_ = false;
+};
+
+}  // namespace steer::ui

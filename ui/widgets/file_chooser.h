@@ -1,0 +1,28 @@
+#pragma once
+// Every file and folder question the main window asks goes through one function object,
+// so a test can answer it (native dialogs cannot be scripted) and the app uses
+// QFileDialog.
+#include <QString>
+#include <functional>
+
+class QWidget;
+
+namespace steer::ui {
+
+struct FileQuestion {
+  enum class Kind { ExistingFolder, ExistingFile, NewFolder };
+  Kind kind = Kind::ExistingFolder;
+  QString purpose;  // a stable name tests match on: "model", "subject-lora", "project", ...
+  QString title;
+  QString start;   // folder or file to start in
+  QString filter;  // ExistingFile: "LoRA (*.safetensors)"
+};
+
+// Returns the chosen path, or an empty string when the user cancelled.
+using FileChooser = std::function<QString(QWidget* parent, const FileQuestion& question)>;
+
+// The one the app uses: QFileDialog's static functions (native dialogs where the platform
+// has them). NewFolder asks for a folder that may not exist yet, through a save dialog.
+QString ask_with_file_dialog(QWidget* parent, const FileQuestion& question);
+
+}  // namespace steer::ui

@@ -1,0 +1,33 @@
+#include "ui/widgets/log_view.h"
+
+#include <QFontDatabase>
+#include <QTime>
+
+namespace steer::ui {
+
+LogView::LogView(QWidget* parent) : QPlainTextEdit(parent) {
+  setObjectName(QStringLiteral("logView"));
+  setReadOnly(true);
+  setMaximumBlockCount(kMaxLines);
+  setLineWrapMode(QPlainTextEdit::NoWrap);
+  setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  setPlaceholderText(tr("Engine messages and errors appear here."));
+}
+
+void LogView::addEntry(Level level, const QString& text) {
+  const char* tag = "info ";
+  switch (level) {
+    case Level::Info: tag = "info "; break;
+    case Level::Warning: tag = "warn "; break;
+    case Level::Error:
+      tag = "error";
+      ++errors_;
+      break;
+  }
+  const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+  QString body = text.trimmed();
+  body.replace(QLatin1Char('\n'), QStringLiteral("\n                  "));
+  appendPlainText(QStringLiteral("%1  %2  %3").arg(stamp, QLatin1String(tag), body));
+}
+
+}  // namespace steer::ui
