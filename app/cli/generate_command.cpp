@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "app/cli/arguments.h"
-#include "app/cli/cell_settings.h"
+#include "core/generation/cell_record.h"
 #include "app/cli/commands.h"
 #include "app/cli/generation_options.h"
 #include "app/cli/progress_line.h"
@@ -61,7 +61,7 @@ int run_generate(int argc, char** argv) {
   ProgressLine progress("generate");
   const GenerationResult result = session.generate(request, [&](const StepEvent& e) { progress.update(e); });
 
-  const ModelIdentity identity = identify(folder, subject);
+  const ModelIdentity identity = identify_model(folder, subject);
   const CellSettings settings = cell_settings_for(request, identity, subject, args.get("device", "cpu"));
   out = unused_path(out);
   write_image(out, result.image, {{"parameters", a1111_parameters(settings)}});

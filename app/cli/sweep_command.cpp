@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "app/cli/arguments.h"
-#include "app/cli/cell_settings.h"
+#include "core/generation/cell_record.h"
 #include "app/cli/commands.h"
 #include "app/cli/generation_options.h"
 #include "app/cli/progress_line.h"
@@ -103,7 +103,7 @@ int run_sweep(int argc, char** argv) {
   GenerationSession session(*model);
   session.set_subject(subject);
   if (!session.memory_note().empty()) std::cerr << session.memory_note() << "\n";
-  const ModelIdentity identity = identify(folder, subject);
+  const ModelIdentity identity = identify_model(folder, subject);
   const std::string device = args.get("device", "cpu");
 
   SweepExporter exporter;

@@ -1,7 +1,7 @@
 #include "ui/export/board_export.h"
 
 #include "core/export/sweep_exporter.h"
-#include "ui/export/cell_settings.h"
+#include "core/generation/cell_record.h"
 
 namespace steer::ui {
 

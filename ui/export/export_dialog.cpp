@@ -19,7 +19,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/export/file_naming.h"
-#include "ui/export/cell_settings.h"
+#include "core/generation/cell_record.h"
 #include "ui/path_text.h"
 
 namespace steer::ui {

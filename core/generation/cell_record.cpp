@@ -1,4 +1,4 @@
-#include "app/cli/cell_settings.h"
+#include "core/generation/cell_record.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -9,7 +9,7 @@
 #include "core/io/atomic_write.h"
 #include "core/io/diffusers_folder.h"
 
-namespace steer::cli {
+namespace steer {
 namespace fs = std::filesystem;
 namespace {
 
@@ -39,6 +39,7 @@ std::string cached_file_hash(const fs::path& file) {
   } catch (const std::exception&) {
     cache = json::Object{};  // a damaged cache is only a cache: rebuild it
   }
+  if (!cache.is_object()) cache = json::Object{};
   if (const json::Value* hit = cache.find(key); hit && hit->is_string()) return hit->as_string();
   const std::string hash = sha256_file(file);
   cache.set(key, hash);
@@ -53,17 +54,18 @@ std::string cached_file_hash(const fs::path& file) {
 
 }  // namespace
 
-ModelIdentity identify(const std::string& model_folder, const SubjectSpec& subject) {
+ModelIdentity identify_model(const fs::path& folder, const SubjectSpec& subject) {
   ModelIdentity id;
-  const fs::path folder(model_folder);
-  id.model_name = (folder.has_filename() ? folder.filename() : folder.parent_path().filename()).string();
   // A diffusers folder is identified by its UNet weights file (what the images depend on most).
   auto unet_weights_hash = [](const fs::path& model) {
     const DiffusersFolder f = DiffusersFolder::open(model);
     const auto& unet = f.component("unet");
     return cached_file_hash(find_component_weights(unet.folder, weights_stem_for_library(unet.library), WeightsVariant::Auto));
   };
-  id.model_hash = unet_weights_hash(folder);
+  if (!folder.empty()) {
+    id.model_name = (folder.has_filename() ? folder.filename() : folder.parent_path().filename()).string();
+    id.model_hash = unet_weights_hash(folder);
+  }
   if (subject.kind != SubjectSpec::Kind::None) {
     id.subject_name = subject.path.filename().string();
     id.subject_hash = subject.kind == SubjectSpec::Kind::FineTuned ? unet_weights_hash(subject.path) : cached_file_hash(subject.path);
@@ -99,4 +101,4 @@ CellSettings cell_settings_for(const GenerationRequest& r, const ModelIdentity& 
   return s;
 }
 
-}  // namespace steer::cli
+}  // namespace steer
