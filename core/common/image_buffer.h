@@ -1,6 +1,7 @@
 #pragma once
 // An 8-bit RGBA image as plain values: what the engine hands the UI, the exporter and
 // the image I/O layer. Rows are tightly packed, top row first.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
