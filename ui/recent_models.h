@@ -1,22 +1,14 @@
 #pragma once
-// The list of recently loaded model folders, most recent first, kept in QSettings.
-#include <QString>
-#include <QStringList>
+// The list of recently loaded model folders, most recent first, kept in QSettings: a
+// RecentList under its own key.
+#include "ui/project/recent_list.h"
 
 namespace steer::ui {
 
-class RecentModels {
+class RecentModels : public RecentList {
  public:
-  static constexpr int kMaxEntries = 8;
-
-  QStringList folders() const;
-  // Moves `folder` to the front (adding it if new) and trims the list.
-  void add(const QString& folder);
-  void remove(const QString& folder);
-  void clear();
-
- private:
-  void store(const QStringList& folders);
+  RecentModels() : RecentList(QStringLiteral("recentModelFolders")) {}
+  QStringList folders() const { return paths(); }
 };
 
 }  // namespace steer::ui
