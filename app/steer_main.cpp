@@ -17,6 +17,7 @@ void print_usage(std::ostream& out) {
       << "  info <model-folder>     load a diffusers model folder and summarise it\n"
       << "  generate [options]      one image with CFG, AG or PG guidance (see steer generate --help)\n"
       << "  sweep [options]         a grid over method x lambda x omega x seed x prompt, exported (steer sweep --help)\n"
+      << "  train [options]         train a LoRA or a full DreamBooth model on a subject's photos (steer train --help)\n"
       << "  bench [options]         time text encoding, one UNet step and a VAE decode (see steer bench --help)\n"
       << "  help                    this text\n";
 }
@@ -35,8 +36,9 @@ int main(int argc, char** argv) {
 #ifdef STEER_HAS_IMAGE_OUTPUT
     if (command == "generate") return steer::cli::run_generate(argc - 2, argv + 2);
     if (command == "sweep") return steer::cli::run_sweep(argc - 2, argv + 2);
+    if (command == "train") return steer::cli::run_train(argc - 2, argv + 2);
 #else
-    if (command == "generate" || command == "sweep") {
+    if (command == "generate" || command == "sweep" || command == "train") {
       std::cerr << "steer " << command << ": this build has no image output (it was built with STEER_ENGINE_ONLY)\n";
       return 2;
     }

@@ -8,5 +8,7 @@ int run_bench(int argc, char** argv);
 // generate and sweep write images, so they exist only in builds with OpenImageIO.
 int run_generate(int argc, char** argv);
 int run_sweep(int argc, char** argv);
+// train reads photos and writes samples through OpenImageIO as well.
+int run_train(int argc, char** argv);
 
 }  // namespace steer::cli

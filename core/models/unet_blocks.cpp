@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "core/models/activation_checkpointing.h"
+
 namespace steer {
 
 ResnetBlock2D::ResnetBlock2D(int64_t in, int64_t out, int64_t temb_channels, int64_t groups, double eps) {
@@ -14,6 +16,12 @@ ResnetBlock2D::ResnetBlock2D(int64_t in, int64_t out, int64_t temb_channels, int
 }
 
 at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
+  if (activation_checkpointing_active())
+    return checkpointed([this](const std::vector<at::Tensor>& in) { return run(in[0], in[1]); }, {x, temb});
+  return run(x, temb);
+}
+
+at::Tensor ResnetBlock2D::run(const at::Tensor& x, const at::Tensor& temb) const {
   at::Tensor h = conv1_->forward(at::silu(norm1_->forward(x)));
   if (time_emb_proj_ && temb.defined()) h = h + time_emb_proj_->forward(at::silu(temb)).unsqueeze(-1).unsqueeze(-1);
   h = conv2_->forward(at::silu(norm2_->forward(h)));
@@ -92,6 +100,12 @@ Transformer2DModel::Transformer2DModel(int64_t channels, int64_t heads, int64_t 
 }
 
 at::Tensor Transformer2DModel::forward(const at::Tensor& x, const at::Tensor& context) const {
+  if (activation_checkpointing_active())
+    return checkpointed([this](const std::vector<at::Tensor>& in) { return run(in[0], in[1]); }, {x, context});
+  return run(x, context);
+}
+
+at::Tensor Transformer2DModel::run(const at::Tensor& x, const at::Tensor& context) const {
   const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
   at::Tensor t = norm_->forward(x);
   auto to_tokens = [&](const at::Tensor& img) { return img.permute({0, 2, 3, 1}).reshape({b, h * w, c}); };

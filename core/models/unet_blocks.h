@@ -16,9 +16,11 @@ namespace steer {
 class ResnetBlock2D : public Module {
  public:
   ResnetBlock2D(int64_t in_channels, int64_t out_channels, int64_t temb_channels, int64_t groups, double eps);
+  // Checkpointed (core/models/activation_checkpointing.h) when training asks for it.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb) const;
 
  private:
+  at::Tensor run(const at::Tensor& x, const at::Tensor& temb) const;
   GroupNorm *norm1_, *norm2_;
   Conv2d *conv1_, *conv2_;
   Linear* time_emb_proj_ = nullptr;
@@ -76,9 +78,11 @@ class Transformer2DModel : public Module {
  public:
   Transformer2DModel(int64_t channels, int64_t heads, int64_t layers, int64_t context_dim, int64_t groups,
                      bool linear_projection, bool upcast);
+  // Checkpointed (core/models/activation_checkpointing.h) when training asks for it.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& context) const;
 
  private:
+  at::Tensor run(const at::Tensor& x, const at::Tensor& context) const;
   GroupNorm* norm_;
   Module* proj_in_;
   Module* proj_out_;

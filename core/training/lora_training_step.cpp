@@ -98,68 +98,6 @@ void AdamW::step() {
   }
 }
 
-// ---- trainable LoRA --------------------------------------------------------------------------
-
-namespace {
-std::vector<std::shared_ptr<const LoraBranch>>& host_list(Module* m) {
-  if (auto* l = dynamic_cast<Linear*>(m)) return l->loras;
-  if (auto* c = dynamic_cast<Conv2d*>(m)) return c->loras;
-  throw std::logic_error("not a LoRA host layer");
-}
-}  // namespace
-
-TrainableLora::TrainableLora(StableDiffusionModel& model, const LoraFile& initial) {
-  if (!initial.text_encoder.empty())
-    throw InputError(initial.path.string() + ": text-encoder LoRA layers are not trained by this step");
-  const at::Device device = model.options().device;
-  try {
-    for (const auto& target : initial.unet) {
-      Module* host = model.unet().find_module(target.module_path);
-      if (!host || !(dynamic_cast<Linear*>(host) || dynamic_cast<Conv2d*>(host)))
-        throw InputError(initial.path.string() + ": the UNet has no Linear/Conv2d " + target.module_path);
-      const auto* linear = dynamic_cast<Linear*>(host);
-      const at::Tensor& w = linear ? linear->weight : dynamic_cast<Conv2d*>(host)->weight;
-      if (w.is_inference())
-        throw std::logic_error("TrainableLora: the model was loaded under c10::InferenceMode; its weights are "
-                               "inference tensors, which autograd cannot save for backward");
-      auto b = std::make_shared<LoraBranch>();
-      b->down = target.branch.down.to(device, at::kFloat).clone().set_requires_grad(true);
-      b->up = target.branch.up.to(device, at::kFloat).clone().set_requires_grad(true);
-      b->scale = target.branch.scale;
-      host_list(host).push_back(b);
-      paths_.push_back(target.module_path);
-      branches_.push_back(std::move(b));
-      hosts_.push_back(host);
-    }
-  } catch (...) {
-    detach();
-    throw;
-  }
-}
-
-TrainableLora::~TrainableLora() { detach(); }
-
-void TrainableLora::detach() noexcept {
-  for (size_t i = 0; i < hosts_.size(); ++i) {
-    auto& list = host_list(hosts_[i]);
-    for (auto it = list.begin(); it != list.end(); ++it)
-      if (it->get() == branches_[i].get()) {
-        list.erase(it);
-        break;
-      }
-  }
-  hosts_.clear();
-}
-
-std::vector<at::Tensor> TrainableLora::parameters() const {
-  std::vector<at::Tensor> out;
-  for (const auto& b : branches_) {
-    out.push_back(b->down);
-    out.push_back(b->up);
-  }
-  return out;
-}
-
 // ---- objective ---------------------------------------------------------------------------------
 
 LossParts training_loss(const StableDiffusionModel& model, const at::Tensor& alphas_cumprod, const TrainingBatch& batch,
@@ -171,11 +109,19 @@ LossParts training_loss(const StableDiffusionModel& model, const at::Tensor& alp
   at::Tensor noise = batch.noise.to(device, at::kFloat);
   at::Tensor t = batch.timesteps.to(device, at::kLong);
   at::Tensor noisy = add_noise(alphas_cumprod, x0, noise, t);
+  // The model runs in its compute dtype (mixed precision); the loss is taken in fp32.
+  const at::ScalarType compute = model.options().dtype;
   UNetConditioning cond;
-  cond.encoder_hidden_states = batch.encoder_hidden_states.to(device, at::kFloat);
-  at::Tensor pred = model.unet().forward(noisy, t, cond).to(at::kFloat);
+  cond.encoder_hidden_states = batch.encoder_hidden_states.to(device, compute);
+  at::Tensor pred = model.unet().forward(noisy.to(compute), t, cond).to(at::kFloat);
   at::Tensor target =
       objective.prediction == PredictionType::VPrediction ? get_velocity(alphas_cumprod, x0, noise, t) : noise;
+  if (batch.prior_target.defined()) {
+    if (!objective.prior_preservation)
+      throw std::invalid_argument("training_loss: a prior target without prior preservation");
+    const int64_t half = target.size(0) / 2;
+    target = at::cat({target.slice(0, 0, half), batch.prior_target.to(device, at::kFloat)});
+  }
 
   LossParts out;
   if (objective.prior_preservation) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/models/lora_branch.h"
+#include "core/training/trainable_weights.h"
 #include "core/sampling/noise_schedule.h"
 
 namespace steer {
@@ -67,6 +68,12 @@ class AdamW {
   AdamW(std::vector<at::Tensor> params, AdamWOptions options = {});
   void step();
   void zero_grad();  // sets the gradients to undefined (torch's set_to_none=True)
+  void set_learning_rate(double lr) { options_.lr = lr; }
+  // State, for checkpoints: per parameter the first/second moments and its step count.
+  std::vector<at::Tensor>& exp_avg() { return exp_avg_; }
+  std::vector<at::Tensor>& exp_avg_sq() { return exp_avg_sq_; }
+  std::vector<int64_t>& parameter_steps() { return steps_; }
+  void set_step_count(int64_t s) { step_ = s; }  // sets the gradients to undefined (torch's set_to_none=True)
   int64_t step_count() const { return step_; }
   const AdamWOptions& options() const { return options_; }
   const std::vector<at::Tensor>& params() const { return params_; }
@@ -76,32 +83,6 @@ class AdamW {
   std::vector<int64_t> steps_;
   int64_t step_ = 0;
   AdamWOptions options_;
-};
-
-// ---- trainable LoRA --------------------------------------------------------------------------
-
-// Trainable LoRA branches attached to the UNet's layers for the lifetime of the object (detached
-// exactly on destruction). down/up are fp32 leaf tensors with requires_grad on the model's device;
-// the model's own weights stay frozen. Attach only while no other job runs on the model.
-class TrainableLora {
- public:
-  // From a LoRA file's UNet layers (its initial weights and scales). Text-encoder layers are refused.
-  TrainableLora(StableDiffusionModel& model, const LoraFile& initial);
-  ~TrainableLora();
-  TrainableLora(const TrainableLora&) = delete;
-  TrainableLora& operator=(const TrainableLora&) = delete;
-
-  // down0, up0, down1, up1, ... in the file's layer order.
-  std::vector<at::Tensor> parameters() const;
-  const std::vector<std::string>& module_paths() const { return paths_; }
-  const LoraBranch& branch(size_t i) const { return *branches_[i]; }
-  size_t size() const { return branches_.size(); }
-
- private:
-  void detach() noexcept;
-  std::vector<std::string> paths_;
-  std::vector<std::shared_ptr<LoraBranch>> branches_;
-  std::vector<Module*> hosts_;
 };
 
 // ---- the objective and the step ----------------------------------------------------------------
@@ -118,6 +99,9 @@ struct TrainingBatch {
   at::Tensor noise;                  // ε, same shape
   at::Tensor timesteps;              // int64 [B]
   at::Tensor encoder_hidden_states;  // [B, 77, D]
+  // Prior preservation by prior prediction: the target of the second half (the frozen base
+  // model's prediction there) instead of ε / v. Undefined otherwise.
+  at::Tensor prior_target;
 };
 
 struct LossParts {
