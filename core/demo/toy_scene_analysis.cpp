@@ -148,8 +148,10 @@ double quantile(std::vector<double> values, double share) {
   return values[k];
 }
 
-// Least trimmed squares by concentration steps; returns the trimmed mean residual over
-// all pixels (the model's cost).
+// Least trimmed squares by concentration steps; returns the model's cost: the mean over
+// all pixels of the residual clipped at kForegroundThreshold. Clipping keeps objects from
+// deciding between models (they cost every model the same), while every background pixel
+// counts, so a stripe phase off by one pixel loses to the right one.
 double fit_robustly(Model& m, const Pixels& px) {
   std::vector<int> eligible;
   for (int i = 0; i < px.count(); ++i)
@@ -166,13 +168,9 @@ double fit_robustly(Model& m, const Pixels& px) {
       if (r[k] <= cut) chosen.push_back(eligible[k]);
   }
   fit(m, px, chosen);
-  std::vector<double> all(static_cast<size_t>(px.count()));
-  for (int i = 0; i < px.count(); ++i) all[static_cast<size_t>(i)] = residual(m, px, i);
-  const size_t keep = std::max<size_t>(1, static_cast<size_t>(kInlierShare * static_cast<double>(all.size())));
-  std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep - 1), all.end());
   double sum = 0;
-  for (size_t k = 0; k < keep; ++k) sum += all[k];
-  return sum / static_cast<double>(keep);
+  for (int i = 0; i < px.count(); ++i) sum += std::min(residual(m, px, i), kForegroundThreshold);
+  return sum / px.count();
 }
 
 // The named colour whose stripes (it and its grey partner) best match the two fitted

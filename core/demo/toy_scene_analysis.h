@@ -7,8 +7,9 @@
 // How: each background model (solid, vertical or horizontal gradient, diagonal stripes at
 // any of 8 phases) is fitted by least trimmed squares: refitted a few times on the 60% of
 // pixels it explains best, so objects (never over 40% of the image in the toy world) do
-// not pull it. The model that explains those pixels best wins, a simpler one unless a more
-// complex one is clearly better. Pixels far from the winning model (RGB distance over
+// not pull it. The model with the lowest mean distance to the image (each pixel's clipped,
+// so objects weigh the same on every model) wins; a simpler one unless a more complex one
+// is clearly better. Pixels far from the winning model (RGB distance over
 // kForegroundThreshold) are objects; 8-connected groups of them, above a small area, are
 // measured: centroid -> position, mean inner colour -> nearest named colour, best
 // intersection-over-union against each shape's outline (drawn at the area-implied radius
@@ -30,7 +31,7 @@ struct BackgroundEstimate {
   // edges. Striped: the even and the odd stripes' colours.
   Rgb first, second;
   ToyBackground named;    // as the grammar would say it (second = first unless a gradient)
-  double fit_error = 0;   // mean RGB distance over the best-explained 60% of the pixels
+  double fit_error = 0;   // mean RGB distance, each pixel's clipped at kForegroundThreshold
 };
 
 struct ObjectEstimate {

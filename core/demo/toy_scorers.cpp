@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/demo/demo_subject.h"
 #include "core/demo/portable_trig.h"
@@ -82,63 +83,84 @@ void best_pairing(const ToyScene& prompt, const ToySceneAnalysis& analysis, size
 
 // ------------------------------------------------------------------ subject fidelity
 
-constexpr int kGridPoints = 24;         // per axis, across the disc's bounding square
-constexpr double kInnerRadius = 0.92;   // grid points further out fall on the blended rim
+constexpr int kSubsamples = 4;  // per axis, as the renderer draws
 constexpr double kColourTolerance = 120;
 constexpr double kDotWeight = 0.3;
 constexpr double kMinGain = 0.8, kMaxGain = 1.25;
-constexpr double kTurnSearchDegrees = 30, kTurnStepDegrees = 5;
-
-struct PatternPoint {
-  Point unit;
-  Rgb colour;
-  bool dot;
-};
+constexpr double kCoarseTurnDegrees = 30, kCoarseStepDegrees = 5, kFineStepDegrees = 1.25;
 
 double luminance(Rgb c) { return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b; }
 
-const std::vector<PatternPoint>& pattern_points() {
-  static const std::vector<PatternPoint> points = [] {
-    std::vector<PatternPoint> p;
-    for (int j = 0; j < kGridPoints; ++j)
-      for (int i = 0; i < kGridPoints; ++i) {
-        const double u = -1 + 2 * (i + 0.5) / kGridPoints, v = -1 + 2 * (j + 0.5) / kGridPoints;
-        if (u * u + v * v > kInnerRadius * kInnerRadius) continue;
-        p.push_back({{u, v}, *emblem_colour_at(u, v), emblem_dot_at(u, v)});
-      }
-    return p;
-  }();
-  return points;
+// Compares the image, pixel by pixel, with the emblem drawn as the renderer draws it (4 x 4
+// sub-samples) at the given placement. Only pixels wholly inside the disc take part, so
+// the background never does; each pixel's share of dot weighs it into the dot score.
+double pattern_score(const ImageRGBA8& image, const Placement& placement) {
+  const UnitFrame frame(placement);
+  const int x0 = std::max(0, static_cast<int>(std::floor(placement.centre.x - placement.radius)));
+  const int y0 = std::max(0, static_cast<int>(std::floor(placement.centre.y - placement.radius)));
+  const int x1 = std::min(image.width, static_cast<int>(std::ceil(placement.centre.x + placement.radius)) + 1);
+  const int y1 = std::min(image.height, static_cast<int>(std::ceil(placement.centre.y + placement.radius)) + 1);
+  struct Compared {
+    Rgb seen, expected;
+    double dot_share;
+  };
+  std::vector<Compared> pixels;
+  double seen_luminance = 0, expected_luminance = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      Rgb expected;
+      int dots = 0;
+      bool inside = true;
+      for (int sy = 0; sy < kSubsamples && inside; ++sy)
+        for (int sx = 0; sx < kSubsamples && inside; ++sx) {
+          const Point u = frame(x + (sx + 0.5) / kSubsamples, y + (sy + 0.5) / kSubsamples);
+          const std::optional<Rgb> c = emblem_colour_at(u.x, u.y);
+          if (!c) inside = false;
+          else {
+            expected = expected + *c;
+            dots += emblem_dot_at(u.x, u.y);
+          }
+        }
+      if (!inside) continue;
+      const uint8_t* p = image.pixel(x, y);
+      const Rgb seen = {static_cast<double>(p[0]), static_cast<double>(p[1]), static_cast<double>(p[2])};
+      constexpr double n = kSubsamples * kSubsamples;
+      pixels.push_back({seen, expected * (1 / n), dots / n});
+      seen_luminance += luminance(seen);
+      expected_luminance += luminance(pixels.back().expected);
+    }
+  if (pixels.empty()) return 0;
+  // Exposure is not identity: match overall brightness within a photographic range.
+  const double gain = seen_luminance > 0 ? std::clamp(expected_luminance / seen_luminance, kMinGain, kMaxGain) : 1;
+  double halves = 0, halves_weight = 0, dots = 0, dots_weight = 0;
+  for (const Compared& c : pixels) {
+    const double agreement = std::max(0.0, 1 - distance(c.seen * gain, c.expected) / kColourTolerance);
+    halves += (1 - c.dot_share) * agreement;
+    halves_weight += 1 - c.dot_share;
+    dots += c.dot_share * agreement;
+    dots_weight += c.dot_share;
+  }
+  const double halves_score = halves_weight > 0 ? halves / halves_weight : 0;
+  const double dots_score = dots_weight > 0 ? dots / dots_weight : 0;
+  return (1 - kDotWeight) * halves_score + kDotWeight * dots_score;
 }
 
-double pattern_score(const ImageRGBA8& image, Point centre_px, double radius_px, double turn_degrees) {
-  const std::vector<PatternPoint>& points = pattern_points();
-  const SinCos a = portable_sin_cos(degrees_to_radians(turn_degrees));
-  std::vector<Rgb> seen;
-  seen.reserve(points.size());
-  double seen_luminance = 0, expected_luminance = 0;
-  for (const PatternPoint& p : points) {
-    // The unit frame turned by the candidate angle, back to pixels (UnitFrame's inverse).
-    const double x = centre_px.x + radius_px * (p.unit.x * a.cos - p.unit.y * a.sin);
-    const double y = centre_px.y + radius_px * (p.unit.x * a.sin + p.unit.y * a.cos);
-    seen.push_back(sample_bilinear(image, x, y));
-    seen_luminance += luminance(seen.back());
-    expected_luminance += luminance(p.colour);
-  }
-  const double gain = seen_luminance > 0 ? std::clamp(expected_luminance / seen_luminance, kMinGain, kMaxGain) : 1;
-  double halves = 0, dots = 0;
-  int halves_n = 0, dots_n = 0;
-  for (size_t k = 0; k < points.size(); ++k) {
-    const double agreement = std::max(0.0, 1 - distance(seen[k] * gain, points[k].colour) / kColourTolerance);
-    if (points[k].dot) {
-      dots += agreement;
-      ++dots_n;
-    } else {
-      halves += agreement;
-      ++halves_n;
+// The best pattern score over turns: every kCoarseStepDegrees, then finer around the best.
+double best_pattern_score(const ImageRGBA8& image, Point centre, double radius) {
+  double best = -1, best_turn = 0;
+  auto try_turn = [&](double turn) {
+    const double score = pattern_score(image, {centre, radius, turn});
+    if (score > best) {
+      best = score;
+      best_turn = turn;
     }
-  }
-  return (1 - kDotWeight) * halves / std::max(1, halves_n) + kDotWeight * dots / std::max(1, dots_n);
+  };
+  for (double turn = -kCoarseTurnDegrees; turn <= kCoarseTurnDegrees + 1e-9; turn += kCoarseStepDegrees)
+    try_turn(turn);
+  const double coarse_best = best_turn;
+  for (double d = -kCoarseStepDegrees / 2; d <= kCoarseStepDegrees / 2 + 1e-9; d += kFineStepDegrees)
+    if (d != 0) try_turn(coarse_best + d);
+  return best;
 }
 
 }  // namespace
@@ -173,9 +195,7 @@ SubjectFidelity subject_fidelity(const ImageRGBA8& image, const ToySceneAnalysis
     const ObjectEstimate& o = analysis.objects[k];
     const Point centre = {o.centre.x * side, o.centre.y * side};
     const double radius = std::sqrt(o.area / kPi);
-    double pattern = 0;
-    for (double turn = -kTurnSearchDegrees; turn <= kTurnSearchDegrees + 1e-9; turn += kTurnStepDegrees)
-      pattern = std::max(pattern, pattern_score(image, centre, radius, turn));
+    const double pattern = best_pattern_score(image, centre, radius);
     const double roundness = outline_overlap(o, analysis.size, ToyShape::Subject, {centre, radius, 0});
     const double score = pattern * roundness;
     if (best.object < 0 || score > best.score) best = {score, static_cast<int>(k), pattern, roundness};

@@ -35,12 +35,12 @@ TextFidelity text_fidelity(const ToySceneAnalysis& analysis, const ToyScene& pro
 // Parses the caption first (parse_toy_caption; throws steer::InputError).
 TextFidelity text_fidelity(const ImageRGBA8& image, std::string_view prompt_caption);
 
-// For each found object: the image is resampled on a grid inside the disc the object's
-// area implies, at turns of -30..30 degrees, and compared with the emblem's colours there
-// (after matching overall brightness within 0.8..1.25x); a grid point scores
-// max(0, 1 - RGB distance / 120). The dots count 30%, the two halves 70%. That pattern
-// score is multiplied by how disc-like the object is (intersection over union with the
-// disc). The image's score is the best object's; 0 with no object.
+// For each found object, the emblem is drawn as the renderer draws it, at the object's
+// centroid, at the radius its area implies for a disc, and turned by -30..30 degrees; each
+// pixel wholly inside that disc scores max(0, 1 - RGB distance / 120) against the drawing
+// (after matching overall brightness within 0.8..1.25x). The dots weigh 30%, the two halves
+// 70%. That pattern score times how disc-like the object is (intersection over union with
+// the disc) is the object's score; the image's is its best object's, 0 with none.
 struct SubjectFidelity {
   double score = 0;   // in [0, 1]
   int object = -1;    // index into the analysis' objects, -1 when none was found

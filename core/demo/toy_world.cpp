@@ -18,9 +18,9 @@ constexpr std::array<std::string_view, kToyPositionCount> kPositionNames = {"top
                                                                             "bottom right", "center"};
 
 // The connecting words of the grammar, in the order toy_grammar_words() lists them.
-constexpr std::array<std::string_view, 15> kGrammarWords = {
-    "a",  "photo",  "of",  "and",  "at",       "the",        "in",         "on",
-    "to", "top",    "bottom", "left", "right", "background", "gradient"};
+constexpr std::array<std::string_view, 16> kGrammarWords = {
+    "a",  "an",  "photo",  "of",   "and",   "at",         "the",     "in",
+    "on", "to",  "top",    "bottom", "left", "right", "background", "gradient"};
 
 template <size_t N>
 std::optional<size_t> index_of(const std::array<std::string_view, N>& names, std::string_view word) {
@@ -45,17 +45,19 @@ std::string object_phrase(const ToyObject& object) {
          std::string(toy_name(object.shape)) + " " + where;
 }
 
+// "a red background", "an orange background", "a striped ... background": the article
+// goes with the word after it.
 std::string background_phrase(const ToyBackground& background) {
   const std::string first(toy_name(background.first));
   switch (background.kind) {
-    case ToyBackgroundKind::Solid: return first + " background";
-    case ToyBackgroundKind::Striped: return "striped " + first + " background";
+    case ToyBackgroundKind::Solid: return (first[0] == 'o' ? "an " : "a ") + first + " background";
+    case ToyBackgroundKind::Striped: return "a striped " + first + " background";
     case ToyBackgroundKind::VerticalGradient:
     case ToyBackgroundKind::HorizontalGradient:
-      return std::string(background.kind == ToyBackgroundKind::VerticalGradient ? "vertical " : "horizontal ") +
+      return std::string(background.kind == ToyBackgroundKind::VerticalGradient ? "a vertical " : "a horizontal ") +
              first + " to " + std::string(toy_name(background.second)) + " gradient background";
   }
-  return first + " background";
+  return "a " + first + " background";
 }
 
 bool same_object_description(const ToyObject& a, const ToyObject& b) {
@@ -232,7 +234,7 @@ std::string ToyScene::caption() const {
       std::any_of(objects.begin(), objects.end(), [](const ToyObject& o) { return o.is_subject(); });
   std::string out = has_subject ? "a photo of " : "";
   for (size_t i = 0; i < objects.size(); ++i) out += (i ? " and " : "") + object_phrase(objects[i]);
-  return out + " on a " + background_phrase(background);
+  return out + " on " + background_phrase(background);
 }
 
 bool ToyScene::same_description(const ToyScene& other) const {
@@ -257,7 +259,8 @@ ToyScene parse_toy_caption(std::string_view caption) {
     scene.objects.push_back(read_object(in));
   } while (in.accept("and"));
   in.expect("on", "before the background (\"on a ... background\")");
-  in.expect("a", "(as in \"on a blue background\")");
+  // "a" or "an", whichever the next word takes; both are forgiven.
+  if (!in.accept("a") && !in.accept("an")) in.fail("\"a\" or \"an\" (as in \"on a blue background\")");
   scene.background = read_background(in);
   if (!in.done()) in.fail("nothing more");
   return scene;

@@ -5,7 +5,7 @@
 // in toy_renderer.h, random scenes in toy_sampler.h, the demo subject in demo_subject.h.
 //
 // The grammar (every caption() is accepted by parse_toy_caption(), and back):
-//   caption    := ["a photo of"] object ("and" object)* "on a" background
+//   caption    := ["a photo of"] object ("and" object)* "on" ("a" | "an") background
 //   object     := "a" size colour shape position  |  "sks emblem" position
 //   position   := "at the top left" | "at the top right" | "at the bottom left"
 //               | "at the bottom right" | "in the center"
@@ -13,7 +13,8 @@
 //               | ("vertical" | "horizontal") colour "to" colour "gradient background"
 // e.g. "a small red circle at the top left on a striped blue background". caption()
 // writes the "a photo of" prefix exactly when the scene holds the demo subject, so that
-// prompts with the subject begin like its instance caption ("a photo of sks emblem").
+// prompts with the subject begin like its instance caption ("a photo of sks emblem"), and
+// "an" before "orange".
 #include <array>
 #include <cstdint>
 #include <string>

@@ -25,10 +25,9 @@ struct BodyHolder : torch::CustomClassHolder {
 // accumulate there directly; the node itself returns only the gradients of its inputs.
 struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
   static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
-                                                c10::intrusive_ptr<BodyHolder> holder,
-                                                torch::autograd::variable_list inputs) {
+                                                c10::intrusive_ptr<BodyHolder> holder, at::TensorList inputs) {
     ctx->saved_data["body"] = c10::IValue::make_capsule(holder);
-    ctx->save_for_backward(inputs);
+    ctx->save_for_backward(inputs.vec());
     std::vector<at::Tensor> real(inputs.begin(), inputs.end() - 1);  // the last one is the anchor
     return {holder->body(real)};
   }
@@ -91,7 +90,9 @@ at::Tensor checkpointed(const CheckpointedBody& body, const std::vector<at::Tens
   if (!t_checkpointing || !c10::GradMode::is_enabled() || c10::InferenceMode::is_enabled()) return body(inputs);
   torch::autograd::variable_list all(inputs.begin(), inputs.end());
   all.push_back(anchor());
-  return CheckpointFunction::apply(c10::make_intrusive<BodyHolder>(body), all)[0];
+  // As a TensorList, so that autograd sees each tensor as an input (a std::vector would be
+  // passed through as an opaque argument).
+  return CheckpointFunction::apply(c10::make_intrusive<BodyHolder>(body), at::TensorList(all))[0];
 }
 
 }  // namespace steer
