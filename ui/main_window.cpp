@@ -31,11 +31,14 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "core/training/training_settings.h"
+#include "ui/board/board_plan.h"
 #include "ui/board/compare_board.h"
 #include "ui/engine/engine_thread.h"
 #include "ui/panels/generate_panel.h"
 #include "ui/panels/omega_schedule_editor.h"
 #include "ui/panels/seed_spin_box.h"
+#include "ui/panels/train_panel.h"
 #include "ui/path_text.h"
 #include "ui/project/project_store.h"
 #include "ui/widgets/log_view.h"
@@ -199,6 +202,10 @@ void MainWindow::createTabs() {
   model_splitter_->setStretchFactor(1, 2);
   tabs_->addTab(model_splitter_, tr("&Model"));
 
+  train_panel_ = new TrainPanel(*engine_, tabs_);
+  train_panel_->setFileChooser(file_chooser_);
+  tabs_->addTab(train_panel_, tr("&Train"));
+
   generate_panel_ = new GeneratePanel(*engine_, tabs_);
   tabs_->addTab(generate_panel_, tr("&Generate"));
   // The window owns Ctrl+Return and Esc (they work from every tab); the panel's own
@@ -259,6 +266,16 @@ void MainWindow::createTabs() {
   subject_panel_->setModelLoaded(false);
 
   connect(generate_panel_, &GeneratePanel::imageGenerated, this, &MainWindow::keepGeneratedImage);
+
+  connect(train_panel_, &TrainPanel::settingsEdited, this, &MainWindow::scheduleAutosave);
+  connect(train_panel_, &TrainPanel::compareRequested, this, &MainWindow::compareTrainedSubject);
+  connect(train_panel_, &TrainPanel::info, this, [this](const QString& text) { log_view_->addInfo(text); });
+  connect(train_panel_, &TrainPanel::warning, this, [this](const QString& text) { log_view_->addWarning(text); });
+}
+
+void MainWindow::setFileChooser(FileChooser chooser) {
+  file_chooser_ = std::move(chooser);
+  train_panel_->setFileChooser(file_chooser_);
 }
 
 void MainWindow::createLogDock() {
@@ -346,7 +363,7 @@ void MainWindow::createMenus() {
   run->addAction(previous_cell_action_);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  const QStringList tab_names = {tr("&Model"), tr("&Generate"), tr("&Compare")};
+  const QStringList tab_names = {tr("&Model"), tr("&Train"), tr("&Generate"), tr("&Compare")};
   for (int i = 0; i < tab_names.size(); ++i) {
     QAction* show_tab = view->addAction(tab_names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
     show_tab->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
@@ -371,6 +388,7 @@ void MainWindow::connectEngine() {
   connect(engine_.get(), &EngineBridge::subjectChanged, this, &MainWindow::showSubjectAttached);
   connect(engine_.get(), &EngineBridge::subjectFailed, this, &MainWindow::showSubjectError);
   connect(engine_.get(), &EngineBridge::jobStarted, this, [this](quint64 job) {
+    if (job == train_panel_->lastJob()) return;  // the Train panel logged its run when it submitted it
     if (job != generate_panel_->currentJob()) {
       log_view_->addInfo(tr("Job %1 started (board).").arg(job));
       return;
@@ -679,6 +697,14 @@ void MainWindow::showSubjectError(const QString& message) {
 }
 
 void MainWindow::showJobFailed(quint64 job, const QString& message) {
+  if (job == train_panel_->lastJob()) {
+    const steer::TrainingSettings run = train_panel_->lastRunSettings();
+    showError(QStringLiteral("trainingErrorDialog"), tr("Training failed"), tr("Training job %1 failed.").arg(job),
+              message,
+              tr("Base model: %1\nPhotos: %2\nRun folder: %3\n\n%4")
+                  .arg(to_qstring(run.base_model), to_qstring(run.dataset), to_qstring(run.output), message));
+    return;
+  }
   showError(QStringLiteral("jobErrorDialog"), tr("Generation failed"), tr("Job %1 failed.").arg(job), message,
             tr("Model: %1\nSubject: %2\n\n%3")
                 .arg(engine_->modelFolder(),
@@ -704,6 +730,46 @@ QMessageBox* MainWindow::showError(const QString& object_name, const QString& ti
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
   return box;
+}
+
+void MainWindow::compareTrainedSubject(const steer::SubjectSpec& trained, const QStringList& prompts) {
+  steer::SubjectSpec subject = trained;
+  if (subject.kind == steer::SubjectSpec::Kind::Lora) subject.multiplier = subject_panel_->loraStrength();
+  const QString base = clean_absolute(to_qstring(train_panel_->lastRunSettings().base_model));
+  const bool base_loaded =
+      engine_->hasModel() && loading_.empty() && clean_absolute(engine_->modelFolder()) == base;
+  if (base_loaded) {
+    attachSubject(subject);
+  } else {
+    // A subject fits the model it was trained from: load that one first. Loading it as the
+    // project's model makes showModel attach the project's subject, which is this one.
+    project_.subject = subject;
+    loading_.push_back({base, true});
+    engine_->loadModel(base);
+    subject_panel_->showPending(subject, tr("Attached once its base model %1 has loaded.").arg(folder_name(base)));
+    statusBar()->showMessage(tr("Loading %1\u2026").arg(base));
+    log_view_->addInfo(tr("Loading %1, the model the subject was trained from").arg(base));
+  }
+
+  // A board that already holds a comparison is kept; the new one goes on a fresh board.
+  CompareBoard* target = currentBoard();
+  if (!target || target->hasPlan() || target->isRunning()) {
+    addBoard(nullptr);
+    boards_->setCurrentIndex(boards_->count() - 1);
+    target = currentBoard();
+  }
+  BoardAxisTexts texts = target->axisTexts();
+  texts.methods = "cfg, pg";
+  if (!prompts.isEmpty()) {
+    texts.prompts.clear();
+    for (const QString& prompt : prompts) texts.prompts.push_back(prompt.toStdString());
+  }
+  target->setAxisTexts(texts);
+  target->setBaseRequest(generate_panel_->request());
+  tabs_->setCurrentIndex(CompareTab);
+  log_view_->addInfo(tr("Compare board for the trained subject %1: CFG vs PG. Press Run to fill it.")
+                         .arg(to_qstring(subject.path)));
+  scheduleAutosave();
 }
 
 // ---- Drag and drop ----------------------------------------------------------------------
@@ -831,6 +897,7 @@ Project MainWindow::collectProject() const {
   project.boards.clear();
   for (int i = 0; i < boardCount(); ++i) project.boards.push_back(board(i)->toJson());
   project.current_board = boards_->currentIndex() < 0 ? 0 : boards_->currentIndex();
+  project.training = train_panel_->settings().to_json();
   return project;
 }
 
@@ -914,6 +981,18 @@ void MainWindow::applyProject() {
   const bool engine_has_subject = subject_panel_->hasSubject();
   restoring_ = true;
   generate_panel_->setRequest(project_.request);
+  if (!train_panel_->isTraining()) {
+    steer::TrainingSettings training;
+    if (project_.training.is_object()) {
+      try {
+        training = steer::TrainingSettings::from_json(project_.training, "project.json \"training\"");
+      } catch (const std::exception& e) {
+        log_view_->addError(tr("The project's training settings could not be restored: %1").arg(e.what()));
+      }
+    }
+    train_panel_->setSettings(training);
+    if (engine_->hasModel()) train_panel_->setLoadedModel(engine_->modelFolder());
+  }
   removeAllBoards();
   for (const steer::json::Value& state : project_.boards) addBoard(&state);
   if (boards_->count() == 0) addBoard(nullptr);

@@ -1,7 +1,7 @@
 #pragma once
-// Steer Studio's main window. Three tabs (Model: the summary and the subject; Generate:
-// one image with live preview; Compare: boards of guidance settings side by side), an
-// engine log dock, and the project that holds them: every setting, board and image is
+// Steer Studio's main window. Four tabs (Model: the summary and the subject; Train: a
+// subject trained from the designer's photos; Generate: one image with live preview;
+// Compare: boards of guidance settings side by side), an engine log dock, and the project that holds them: every setting, board and image is
 // saved to a project folder, 2 s after each change and on close.
 //
 // The window is the one place that decides: panels ask (attach a subject, export a
@@ -40,12 +40,13 @@ class GeneratePanel;
 class LogView;
 class ModelSummaryView;
 class SubjectPanel;
+class TrainPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   // The tabs, in order.
-  enum Tab { ModelTab = 0, GenerateTab = 1, CompareTab = 2 };
+  enum Tab { ModelTab = 0, TrainTab = 1, GenerateTab = 2, CompareTab = 3 };
   // Quiet time after the last change before the project is written.
   static constexpr int kAutosaveDelayMs = 2000;
 
@@ -76,12 +77,13 @@ class MainWindow : public QMainWindow {
   bool hasUnsavedChanges() const { return dirty_; }
 
   // Every file or folder question goes through `chooser` (tests answer them; the app
-  // uses QFileDialog).
-  void setFileChooser(FileChooser chooser) { file_chooser_ = std::move(chooser); }
+  // uses QFileDialog), the Train panel's included.
+  void setFileChooser(FileChooser chooser);
 
   ModelSummaryView* summaryView() const { return summary_view_; }
   SubjectPanel* subjectPanel() const { return subject_panel_; }
   GeneratePanel* generatePanel() const { return generate_panel_; }
+  TrainPanel* trainPanel() const { return train_panel_; }
   LogView* logView() const { return log_view_; }
   QTabWidget* tabs() const { return tabs_; }
   int boardCount() const;
@@ -137,6 +139,10 @@ class MainWindow : public QMainWindow {
   QMessageBox* showError(const QString& object_name, const QString& title, const QString& text,
                          const QString& reason, const QString& details = {});
 
+  // The Train panel's result as the subject (loading the model it was trained from when
+  // another one is loaded), and a CFG vs PG board for it on the Compare tab.
+  void compareTrainedSubject(const steer::SubjectSpec& subject, const QStringList& prompts);
+
   void handleDroppedFolder(const QString& folder);
   void askOpenOrAttach(const QString& folder);
 
@@ -172,6 +178,7 @@ class MainWindow : public QMainWindow {
   ModelSummaryView* summary_view_ = nullptr;
   SubjectPanel* subject_panel_ = nullptr;
   GeneratePanel* generate_panel_ = nullptr;
+  TrainPanel* train_panel_ = nullptr;
   QTabWidget* boards_ = nullptr;
   QDockWidget* log_dock_ = nullptr;
   LogView* log_view_ = nullptr;

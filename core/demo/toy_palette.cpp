@@ -7,7 +7,7 @@
 namespace steer::demo {
 namespace {
 
-// Chosen by hand for separation: the closest pair (orange, yellow) is 90 apart.
+// Chosen by hand for separation: the closest pair (orange, yellow) is 93 apart.
 constexpr std::array<Rgb, kToyColourCount> kPalette = {{
     {215, 35, 35},    // red
     {250, 140, 0},    // orange

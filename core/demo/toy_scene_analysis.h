@@ -13,7 +13,7 @@
 // kForegroundThreshold) are objects; 8-connected groups of them, above a small area, are
 // measured: centroid -> position, mean inner colour -> nearest named colour, best
 // intersection-over-union against each shape's outline (drawn at the area-implied radius
-// and at turns of -20..20 degrees) -> shape, area-implied radius -> size.
+// and at turns of -25..25 degrees) -> shape, area-implied radius -> size.
 #include <vector>
 
 #include "core/common/image_buffer.h"
@@ -57,7 +57,7 @@ struct ToySceneAnalysis {
 // Throws std::invalid_argument for an empty or non-square image.
 ToySceneAnalysis analyse_toy_image(const ImageRGBA8& image);
 
-// Intersection over union of the object's pixels with the shape's outline (3 x 3
+// Intersection over union of the object's pixels with the shape's outline (2 x 2
 // sub-samples per pixel) at the placement; ToyShape::Subject is the emblem's disc.
 double outline_overlap(const ObjectEstimate& object, int image_size, ToyShape shape, const Placement& placement);
 

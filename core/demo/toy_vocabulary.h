@@ -15,8 +15,9 @@
 
 namespace steer::demo {
 
-// CLIP's length; the longest toy caption is 27 tokens (29 with <|startoftext|> and
-// <|endoftext|>), so a demo text encoder may use 32 positions.
+// CLIP's length. The longest caption the sampler draws (the subject's "a photo of", two
+// objects, a gradient) is 26 tokens, 28 with <|startoftext|> and <|endoftext|>, so a demo
+// text encoder may use 32 positions.
 inline constexpr int kToyTokenizerMaxLength = 77;
 
 struct BpeMerge {

@@ -108,6 +108,12 @@ void TrainableLora::before_forward() {
   }
 }
 
+std::vector<std::string> TrainableLora::module_paths() const {
+  std::vector<std::string> out;
+  for (const auto& l : layers_) out.push_back(l.module_path);
+  return out;
+}
+
 LoraFile TrainableLora::snapshot() const {
   at::NoGradGuard no_grad;
   LoraFile out;

@@ -62,6 +62,8 @@ class TrainableLora : public TrainableWeights {
   // The current weights as a LoraFile (fp32 CPU copies; module paths and scales of the initial file).
   LoraFile snapshot() const;
   size_t size() const { return branches_.size(); }
+  // The layers' module paths in parameter order (UNet first, then text encoder).
+  std::vector<std::string> module_paths() const;
   const LoraBranch& branch(size_t i) const { return *branches_[i]; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <new>
 #include <utility>
 
 #include "core/common/error.h"
@@ -91,6 +92,36 @@ void EngineWorker::runSweep(quint64 job, const std::shared_ptr<JobControl>& cont
   });
 }
 
+void EngineWorker::train(quint64 job, const std::shared_ptr<JobControl>& control,
+                         const steer::TrainingSettings& settings) {
+  if (control->cancel.load() || shutting_down()) {
+    Q_EMIT jobEnded(job, JobOutcome::Cancelled, {});
+    return;
+  }
+  Q_EMIT jobStarted(job);
+  // Every exception ends the job, never the app: a run that fails (bad data, a full disk,
+  // the device out of memory) leaves its last checkpoint intact and the window usable.
+  try {
+    const steer::TrainingControl training_control{&control->cancel, &control->pause};
+    const steer::TrainingOutcome outcome = steer::run_training(
+        settings,
+        [&](const steer::TrainingEvent& event) {
+          Q_EMIT trainingEvent(job, event);
+          if (training_hook) training_hook(job, event);
+        },
+        training_control);
+    Q_EMIT jobEnded(job, outcome.finished ? JobOutcome::Finished : JobOutcome::Cancelled, {});
+  } catch (const std::bad_alloc&) {
+    Q_EMIT jobEnded(job, JobOutcome::Failed,
+                    tr("Training ran out of memory. Lower the resolution or the batch size, turn on gradient "
+                       "checkpointing, or use bf16/fp16 precision."));
+  } catch (const std::exception& e) {
+    Q_EMIT jobEnded(job, JobOutcome::Failed, message_of(e));
+  } catch (...) {
+    Q_EMIT jobEnded(job, JobOutcome::Failed, tr("Training failed with an unknown error."));
+  }
+}
+
 void EngineWorker::sendStep(quint64 job, int cell, const steer::StepEvent& event) {
   StepDelivery delivery{job, cell, event, 0, false};
   const bool has_preview =
@@ -124,6 +155,8 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<steer::SubjectSpec>();
   qRegisterMetaType<steer::ui::StepDelivery>();
   qRegisterMetaType<steer::ui::JobOutcome>();
+  qRegisterMetaType<steer::TrainingEvent>();
+  qRegisterMetaType<steer::TrainingSettings>();
   thread_.setObjectName(QStringLiteral("steer-engine"));
   worker_ = new EngineWorker(flow_);
   worker_->moveToThread(&thread_);
@@ -157,6 +190,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   connect(worker_, &EngineWorker::jobStarted, this, &EngineBridge::jobStarted, Qt::QueuedConnection);
   connect(worker_, &EngineWorker::stepReady, this, &EngineBridge::deliverStep, Qt::QueuedConnection);
   connect(worker_, &EngineWorker::imageReady, this, &EngineBridge::jobImage, Qt::QueuedConnection);
+  connect(worker_, &EngineWorker::trainingEvent, this, &EngineBridge::trainingEvent, Qt::QueuedConnection);
   connect(worker_, &EngineWorker::jobEnded, this, &EngineBridge::endJob, Qt::QueuedConnection);
   thread_.start();
 }
@@ -206,17 +240,46 @@ quint64 EngineBridge::runSweep(const steer::SweepPlan& plan) {
   return job;
 }
 
+quint64 EngineBridge::train(const steer::TrainingSettings& settings) {
+  std::shared_ptr<JobControl> control;
+  const quint64 job = submitJob(control);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, job, control, settings] { worker->train(job, control, settings); },
+      Qt::QueuedConnection);
+  return job;
+}
+
+void EngineBridge::setPaused(quint64 job, bool paused) {
+  if (auto it = jobs_.find(job); it != jobs_.end()) it->second->pause.store(paused);
+}
+
+bool EngineBridge::isPaused(quint64 job) const {
+  const auto it = jobs_.find(job);
+  return it != jobs_.end() && it->second->pause.load();
+}
+
 void EngineBridge::cancel(quint64 job) {
-  if (auto it = jobs_.find(job); it != jobs_.end()) it->second->cancel.store(true);
+  if (auto it = jobs_.find(job); it != jobs_.end()) {
+    it->second->cancel.store(true);
+    it->second->pause.store(false);
+  }
 }
 
 void EngineBridge::cancelAll() {
-  for (auto& [job, control] : jobs_) control->cancel.store(true);
+  for (auto& [job, control] : jobs_) {
+    control->cancel.store(true);
+    control->pause.store(false);
+  }
 }
 
 void EngineBridge::setStepHookForTesting(std::function<void(quint64, int, const steer::StepEvent&)> hook) {
   QMetaObject::invokeMethod(
       worker_, [worker = worker_, hook = std::move(hook)] { worker->step_hook = hook; }, Qt::QueuedConnection);
+}
+
+void EngineBridge::setTrainingHookForTesting(std::function<void(quint64, const steer::TrainingEvent&)> hook) {
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, hook = std::move(hook)] { worker->training_hook = hook; }, Qt::QueuedConnection);
 }
 
 void EngineBridge::deliverStep(const StepDelivery& delivery) {

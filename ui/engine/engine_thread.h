@@ -3,7 +3,9 @@
 // lives on the UI thread and queues commands to an EngineWorker that lives on its own
 // QThread and owns the one steer::Engine (the loaded model and subject). Results come
 // back as values through queued signals, so no engine object is ever touched from the UI
-// thread. Only a job's cancel flag is shared: an atomic the engine polls between steps.
+// thread. Only a job's cancel and pause flags are shared: atomics the engine polls
+// between steps. Training runs on this thread too: one thread owns the GPU, so a
+// generation submitted during a training run waits for it.
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -17,6 +19,8 @@
 #include "core/engine/model_inspection.h"
 #include "core/generation/generation_request.h"
 #include "core/generation/sweep_plan.h"
+#include "core/training/training_run.h"
+#include "core/training/training_settings.h"
 
 namespace steer::ui {
 
@@ -46,12 +50,15 @@ Q_DECLARE_METATYPE(steer::SweepPlan)
 Q_DECLARE_METATYPE(steer::SubjectSpec)
 Q_DECLARE_METATYPE(steer::ui::StepDelivery)
 Q_DECLARE_METATYPE(steer::ui::JobOutcome)
+Q_DECLARE_METATYPE(steer::TrainingEvent)
+Q_DECLARE_METATYPE(steer::TrainingSettings)
 
 namespace steer::ui {
 
 // What the bridge and the worker share about one job.
 struct JobControl {
   std::atomic<bool> cancel{false};
+  std::atomic<bool> pause{false};  // training only: the run waits between steps while set
 };
 
 // What the bridge and the worker share about the step-event queue: how many preview
@@ -73,11 +80,14 @@ class EngineWorker : public QObject {
   void setSubject(const steer::SubjectSpec& subject);
   void generate(quint64 job, const std::shared_ptr<JobControl>& control, const steer::GenerationRequest& request);
   void runSweep(quint64 job, const std::shared_ptr<JobControl>& control, const steer::SweepPlan& plan);
+  void train(quint64 job, const std::shared_ptr<JobControl>& control, const steer::TrainingSettings& settings);
 
   // Test instrumentation: called on the engine thread after every step, once its event
   // has been sent and before the next step starts (e.g. to stand in for a slow step).
   // Only touched on the engine thread (EngineBridge::setStepHookForTesting queues it).
   std::function<void(quint64 job, int cell, const steer::StepEvent&)> step_hook;
+  // The same for training: called after each training event has been sent.
+  std::function<void(quint64 job, const steer::TrainingEvent&)> training_hook;
 
  Q_SIGNALS:
   void modelLoaded(const steer::ModelSummary& summary);
@@ -87,6 +97,7 @@ class EngineWorker : public QObject {
   void jobStarted(quint64 job);
   void stepReady(const steer::ui::StepDelivery& delivery);
   void imageReady(quint64 job, int cell, const steer::GenerationResult& result);
+  void trainingEvent(quint64 job, const steer::TrainingEvent& event);
   void jobEnded(quint64 job, steer::ui::JobOutcome outcome, const QString& message);
 
  private:
@@ -135,10 +146,21 @@ class EngineBridge : public QObject {
   // then jobFinished(job). A cell computed once for identical requests still gets its
   // jobImage.
   quint64 runSweep(const steer::SweepPlan& plan);
+  // Queues a training run (steer::run_training, which loads its own copy of the base model
+  // and leaves the generation model alone). -> jobStarted, trainingEvent(job, e)...; then
+  // jobFinished, or jobCancelled (a checkpoint was written: training again on the same
+  // output folder continues it), or jobFailed with the engine's message (bad settings or
+  // data, out of memory with advice, I/O).
+  quint64 train(const steer::TrainingSettings& settings);
+  // Sets or clears a training job's pause flag at once: the run waits after its current
+  // step (TrainingEvent::Paused) until it is cleared (Resumed) or the job is cancelled.
+  // Unknown or ended jobs are ignored.
+  void setPaused(quint64 job, bool paused);
+  bool isPaused(quint64 job) const;
 
   // Sets the job's cancel flag at once (not through the queue): a running job stops before
-  // its next step, a queued one is skipped; jobCancelled follows. Unknown or ended jobs
-  // are ignored.
+  // its next step, a queued one is skipped; jobCancelled follows. A paused job is released
+  // so that it can stop. Unknown or ended jobs are ignored.
   void cancel(quint64 job);
   void cancelAll();
   // True from submission until the job's jobFinished / jobCancelled / jobFailed.
@@ -153,6 +175,7 @@ class EngineBridge : public QObject {
   // See EngineWorker::step_hook. Queued like a command, so it applies to jobs submitted
   // after this call.
   void setStepHookForTesting(std::function<void(quint64 job, int cell, const steer::StepEvent&)> hook);
+  void setTrainingHookForTesting(std::function<void(quint64 job, const steer::TrainingEvent&)> hook);
 
  Q_SIGNALS:
   void modelLoaded(const steer::ModelSummary& summary);
@@ -165,6 +188,7 @@ class EngineBridge : public QObject {
   void jobStarted(quint64 job);
   void jobStep(quint64 job, int cell, const steer::StepEvent& event);
   void jobImage(quint64 job, int cell, const steer::GenerationResult& result);
+  void trainingEvent(quint64 job, const steer::TrainingEvent& event);
   void jobFinished(quint64 job);
   void jobCancelled(quint64 job);
   void jobFailed(quint64 job, const QString& message);

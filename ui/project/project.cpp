@@ -274,7 +274,8 @@ json::Value project_to_json(const Project& project, const fs::path& project_fold
                       {"subject", subject_to_json(project.subject, project_folder)},
                       {"request", request_to_json(project.request)},
                       {"boards", json::Array(project.boards.begin(), project.boards.end())},
-                      {"current_board", project.current_board}};
+                      {"current_board", project.current_board},
+                      {"training", project.training}};
 }
 
 Project project_from_json(const json::Value& v, const fs::path& project_folder) {
@@ -310,6 +311,7 @@ Project project_from_json(const json::Value& v, const fs::path& project_folder) 
     }
   }
   project.current_board = read_small_int(v, "current_board", "", 0);
+  if (const json::Value* training = read_object(v, "training", "")) project.training = *training;
   return project;
 }
 

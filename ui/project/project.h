@@ -10,7 +10,8 @@
 //     "subject": null | { "kind": "lora" | "fine_tuned", "path", "relative_path", "multiplier" },
 //     "request": { every GenerationRequest field },
 //     "boards":  [ CompareBoard::toJson(), ... ],
-//     "current_board": 0 }
+//     "current_board": 0,
+//     "training": null | TrainingSettings::to_json() (the Train panel's settings) }
 // Paths are stored absolute and relative to the project folder: a project moved together
 // with its models still opens. Reading is lenient about absent members (they take their
 // defaults) and strict about wrong types (ProjectFormatError names the member).
@@ -57,6 +58,9 @@ struct Project {
   GenerationRequest request;
   std::vector<json::Value> boards;  // CompareBoard::toJson(), in tab order
   int current_board = 0;
+  // The Train panel's settings as TrainingSettings::to_json() writes them; null: none yet.
+  // Kept as JSON here so that project files stay readable without the trainer's code.
+  json::Value training;
 };
 
 // `project_folder` makes the relative path members; both functions take it so the JSON

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 #include <deque>
+#include <map>
 #include <thread>
 
 #include "core/common/number_text.h"
@@ -113,6 +115,14 @@ void restore_model_masters(TrainableWeights& weights, const fs::path& model_fold
     }
   }
   weights.after_step();
+}
+
+void sort_in_model_order(std::vector<LoraTarget>& layers, const Module& root) {
+  std::map<std::string, size_t> position;
+  for (const auto& [path, module] : root.named_modules()) position.emplace(path, position.size());
+  std::stable_sort(layers.begin(), layers.end(), [&](const LoraTarget& a, const LoraTarget& b) {
+    return position[a.module_path] < position[b.module_path];
+  });
 }
 
 class LossSmoother {
@@ -275,6 +285,11 @@ void Run::build_weights() {
     LoraFile initial;
     if (resume_from_) {
       initial = read_lora_file(*resume_from_ / "lora.safetensors", *model_);
+      // The file lists layers in its own (sorted) order; the run's order is the model's, as a
+      // fresh run has it: gradient clipping sums the norms in that order, and a resumed run
+      // must add them up exactly as an uninterrupted one.
+      sort_in_model_order(initial.unet, model_->unet());
+      sort_in_model_order(initial.text_encoder, model_->text_encoder());
     } else {
       LoraTargetChoice choice{s_.train_feed_forward, s_.train_text_encoder};
       initial = initial_lora(*model_, choice, s_.rank, s_.alpha, s_.seed);
