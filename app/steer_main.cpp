@@ -18,6 +18,7 @@ void print_usage(std::ostream& out) {
       << "  generate [options]      one image with CFG, AG or PG guidance (see steer generate --help)\n"
       << "  sweep [options]         a grid over method x lambda x omega x seed x prompt, exported (steer sweep --help)\n"
       << "  train [options]         train a LoRA or a full DreamBooth model on a subject's photos (steer train --help)\n"
+      << "  train-base [options]    train the demo world's base model from scratch (steer train-base --help)\n"
       << "  bench [options]         time text encoding, one UNet step and a VAE decode (see steer bench --help)\n"
       << "  help                    this text\n";
 }
@@ -37,8 +38,9 @@ int main(int argc, char** argv) {
     if (command == "generate") return steer::cli::run_generate(argc - 2, argv + 2);
     if (command == "sweep") return steer::cli::run_sweep(argc - 2, argv + 2);
     if (command == "train") return steer::cli::run_train(argc - 2, argv + 2);
+    if (command == "train-base") return steer::cli::run_train_base(argc - 2, argv + 2);
 #else
-    if (command == "generate" || command == "sweep" || command == "train") {
+    if (command == "generate" || command == "sweep" || command == "train" || command == "train-base") {
       std::cerr << "steer " << command << ": this build has no image output (it was built with STEER_ENGINE_ONLY)\n";
       return 2;
     }

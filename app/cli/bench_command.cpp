@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/bench_training.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
 #include "core/engine/stable_diffusion_model.h"
@@ -37,6 +38,9 @@ struct BenchOptions {
   std::string dtype = "fp32";
   std::string unet_config;  // time a UNet built from this config with random weights
   bool guided = false;      // time whole guided steps (CFG, and PG with --lora)
+  bool train_lora = false;  // time LoRA training steps (bench_training.h)
+  int rank = 4;
+  bool gradient_checkpointing = false;
   std::string lora;
   int steps = 6;
 };
@@ -61,6 +65,8 @@ void usage() {
                "       steer bench --unet-config <unet config.json> [same options]\n"
                "                   times only the UNet, built from the config with random weights\n"
                "                   (for machines that have no model weights, e.g. the GPU test machine)\n"
+               "       steer bench --model <folder> --train-lora [--rank N (4)] [--gradient-checkpointing] [--batch N]\n"
+               "                   [--steps N] [same options]: times LoRA training steps and reports peak memory\n"
                "       steer bench --model <folder> --guided [--lora FILE] [--steps N (6)] [same options]\n"
                "                   times whole guided steps: CFG, and PG (omega 0.5) with the LoRA, and the\n"
                "                   live preview's share of a step\n";
@@ -196,6 +202,9 @@ int run_bench(int argc, char** argv) {
     else if (a == "--dtype") o.dtype = value();
     else if (a == "--unet-config") o.unet_config = value();
     else if (a == "--guided") o.guided = true;
+    else if (a == "--train-lora") o.train_lora = true;
+    else if (a == "--rank") o.rank = std::stoi(value());
+    else if (a == "--gradient-checkpointing") o.gradient_checkpointing = true;
     else if (a == "--lora") o.lora = value();
     else if (a == "--steps") o.steps = std::stoi(value());
     else if (a == "--help" || a == "-h") { usage(); return 0; }
@@ -218,6 +227,19 @@ int run_bench(int argc, char** argv) {
   };
   if (!o.unet_config.empty()) return bench_random_unet(o, load, sync);
   if (o.guided) return bench_guided_steps(o, load);
+  if (o.train_lora) {
+    if (o.model.empty()) throw InputError("--train-lora needs --model");
+    TrainingBenchOptions t;
+    t.model = o.model;
+    t.latent = o.latent;
+    t.batch = o.batch;
+    t.rank = o.rank;
+    t.steps = o.steps;
+    t.device = o.device;
+    t.dtype = o.dtype;
+    t.gradient_checkpointing = o.gradient_checkpointing;
+    return bench_lora_training(t);
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   auto model = StableDiffusionModel::load(o.model, load);

@@ -10,5 +10,7 @@ int run_generate(int argc, char** argv);
 int run_sweep(int argc, char** argv);
 // train reads photos and writes samples through OpenImageIO as well.
 int run_train(int argc, char** argv);
+// The demo world (issue 6).
+int run_train_base(int argc, char** argv);
 
 }  // namespace steer::cli

@@ -152,6 +152,7 @@ const std::vector<Field>& fields() {
               else s.snr_gamma = number_value(v, w).as_number();
             }},
       STEER_NUMBER_FIELD("noise_offset", noise_offset, true),
+      STEER_NUMBER_FIELD("caption_dropout", caption_dropout, true),
       STEER_ENUM_FIELD("precision", precision, kPrecisions, true),
       STEER_BOOL_FIELD("gradient_checkpointing", gradient_checkpointing, false),
       Field{"seed", true, [](const TrainingSettings& s) { return json::Value(static_cast<double>(s.seed)); },
@@ -250,6 +251,8 @@ void TrainingSettings::validate() const {
   require(max_grad_norm >= 0, "max_grad_norm must not be negative (0 disables clipping)");
   require(!snr_gamma || *snr_gamma > 0, "snr_gamma must be positive (e.g. 5)");
   require(noise_offset >= 0 && noise_offset <= 1, "noise_offset " + number_text(noise_offset) + " must be in [0, 1]");
+  require(caption_dropout >= 0 && caption_dropout < 1,
+          "caption_dropout " + number_text(caption_dropout) + " must be in [0, 1)");
   require(!(precision == TrainingPrecision::Fp16 && device == "cpu"),
           "precision fp16 needs device cuda; on the CPU use bf16 or fp32");
   if (prior != PriorPreservation::None) {

@@ -68,6 +68,8 @@ struct TrainingSettings {
   double max_grad_norm = 1.0;         // 0 disables clipping
   std::optional<double> snr_gamma;    // min-SNR-γ loss weighting (e.g. 5)
   double noise_offset = 0;            // ε += offset · N(0,1)[B,C,1,1] (the "offset noise" trick)
+  double caption_dropout = 0;         // probability of training an example on the empty caption
+                                      // (what makes classifier-free guidance work for a base model)
   TrainingPrecision precision = TrainingPrecision::Fp32;
   bool gradient_checkpointing = false;
   uint64_t seed = 0;

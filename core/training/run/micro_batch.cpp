@@ -53,6 +53,12 @@ MicroBatchDraw draw_micro_batch(const MicroBatchSpec& spec, const std::vector<En
     d.noise = d.noise + spec.noise_offset * at::randn({d.latents.size(0), d.latents.size(1), 1, 1}, gen,
                                                       at::TensorOptions().dtype(at::kFloat));
   d.timesteps = at::randint(0, spec.train_timesteps, {d.latents.size(0)}, gen, at::TensorOptions().dtype(at::kLong));
+  d.drop_caption.assign(d.instances.size(), false);
+  if (spec.caption_dropout > 0) {  // drawn last, so runs without dropout keep their stream
+    at::Tensor u = at::rand({static_cast<int64_t>(d.instances.size())}, gen, at::TensorOptions().dtype(at::kDouble));
+    for (size_t i = 0; i < d.instances.size(); ++i)
+      d.drop_caption[i] = u[static_cast<int64_t>(i)].item<double>() < spec.caption_dropout;
+  }
   return d;
 }
 

@@ -17,6 +17,7 @@ struct MicroBatchDraw {
   at::Tensor latents;                      // z0 × scaling_factor, [n, 4, h, w] fp32 CPU
   at::Tensor noise;                        // ε (with offset noise when asked), [n, 4, h, w]
   at::Tensor timesteps;                    // int64 [n]
+  std::vector<bool> drop_caption;          // per instance: train on the empty caption
 };
 
 struct MicroBatchSpec {
@@ -27,6 +28,7 @@ struct MicroBatchSpec {
   double scaling_factor = 0.18215;
   int64_t train_timesteps = 1000;
   bool paired_classes = false;  // class-image prior preservation: one class example per instance
+  double caption_dropout = 0;
 };
 
 MicroBatchDraw draw_micro_batch(const MicroBatchSpec& spec, const std::vector<EncodedExample>& instances,

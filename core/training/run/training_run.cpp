@@ -187,6 +187,7 @@ class Run {
   std::unique_ptr<StableDiffusionModel> model_;
   std::vector<EncodedExample> instances_, classes_;
   at::Tensor class_prompt_ids_, class_prompt_text_;
+  EncodedExample empty_caption_;  // the "" caption (caption dropout)
   std::unique_ptr<TrainableWeights> weights_;
   std::vector<std::unique_ptr<AdamW>> optimizers_;
   std::unique_ptr<UNet2DConditionModel> frozen_unet_;  // DreamBooth prior prediction
@@ -269,6 +270,12 @@ void Run::load_data() {
   for (const auto& im : class_images) cls.push_back({&im, s_.class_prompt});
   classes_ = encode_examples(*model_, cls, s_.flip, cache_text,
                              [&](int done, int total) { preparing("encoding the class images", done, total); });
+  {
+    at::NoGradGuard no_grad;
+    std::vector<int32_t> ids32 = model_->tokenizer().encode_padded("");
+    empty_caption_.token_ids = at::tensor(std::vector<int64_t>(ids32.begin(), ids32.end()), at::kLong).to(model_->options().device);
+    if (cache_text) empty_caption_.text = model_->encode_prompt("")[0];
+  }
   if (s_.prior == PriorPreservation::PriorPrediction) {
     at::NoGradGuard no_grad;
     std::vector<int32_t> ids32 = model_->tokenizer().encode_padded(s_.class_prompt);
@@ -381,6 +388,7 @@ double Run::train_step(int step) {
     spec.scaling_factor = model_->vae().config().scaling_factor;
     spec.train_timesteps = alphas_cumprod_.size(0);
     spec.paired_classes = s_.prior == PriorPreservation::ClassImages;
+    spec.caption_dropout = s_.caption_dropout;
     MicroBatchDraw draw = draw_micro_batch(spec, instances_, classes_);
 
     c10::AutoGradMode grad(true);
@@ -388,7 +396,8 @@ double Run::train_step(int step) {
     weights_->before_forward();
     TrainingBatch batch;
     std::vector<const EncodedExample*> texts;
-    for (size_t i : draw.instances) texts.push_back(&instances_[i]);
+    for (size_t j = 0; j < draw.instances.size(); ++j)
+      texts.push_back(draw.drop_caption[j] ? &empty_caption_ : &instances_[draw.instances[j]]);
     for (size_t i : draw.classes) texts.push_back(&classes_[i]);
     batch.latents = draw.latents;
     batch.noise = draw.noise;
