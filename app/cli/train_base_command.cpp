@@ -18,7 +18,7 @@ extern "C" void on_stop(int) { g_stop.store(true); }
 
 int run_train_base(int argc, char** argv) {
   Arguments args(argc, argv,
-                 {"work", "out", "seed", "images", "vae-steps", "unet-steps", "batch", "learning-rate", "warmup-steps",
+                 {"work", "out", "seed", "images", "vae-steps", "vae-batch", "unet-steps", "batch", "learning-rate", "warmup-steps",
                   "caption-dropout", "device"},
                  {"help"});
   demo::BaseModelRecipe r;
@@ -39,6 +39,7 @@ int run_train_base(int argc, char** argv) {
   r.images = static_cast<int>(args.integer("images", r.images));
   r.vae_steps = static_cast<int>(args.integer("vae-steps", r.vae_steps));
   r.unet_steps = static_cast<int>(args.integer("unet-steps", r.unet_steps));
+  r.vae_batch = static_cast<int>(args.integer("vae-batch", r.vae_batch));
   r.batch = static_cast<int>(args.integer("batch", r.batch));
   r.learning_rate = args.number("learning-rate", r.learning_rate);
   r.warmup_steps = static_cast<int>(args.integer("warmup-steps", r.warmup_steps));

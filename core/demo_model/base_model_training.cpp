@@ -105,6 +105,7 @@ fs::path train_demo_base_model(const BaseModelRecipe& r, const BaseModelProgress
     fs::copy(untrained, staging, fs::copy_options::recursive);
     VaeTrainingOptions vo;
     vo.steps = r.vae_steps;
+    vo.batch = r.vae_batch;
     vo.seed = r.seed + 2;
     vo.device = r.device;
     const VaeTrainingReport report = train_demo_vae(staging, vo, [&](int step, int steps, double loss) {
@@ -143,7 +144,7 @@ fs::path train_demo_base_model(const BaseModelRecipe& r, const BaseModelProgress
   s.batch_size = r.batch;
   s.learning_rate = r.learning_rate;
   s.lr_schedule = LearningRateSchedule::ConstantWithWarmup;
-  s.warmup_steps = std::min(r.warmup_steps, r.unet_steps);
+  s.warmup_steps = r.warmup_steps;
   s.caption_dropout = r.caption_dropout;
   s.checkpoint_every = 100;
   s.keep_checkpoints = 2;
@@ -164,6 +165,7 @@ fs::path train_demo_base_model(const BaseModelRecipe& r, const BaseModelProgress
   recipe.set("seed", static_cast<int64_t>(r.seed));
   recipe.set("images", r.images);
   recipe.set("vae_steps", r.vae_steps);
+  recipe.set("vae_batch", r.vae_batch);
   recipe.set("unet_steps", r.unet_steps);
   recipe.set("batch", r.batch);
   recipe.set("learning_rate", r.learning_rate);

@@ -24,10 +24,11 @@ struct BaseModelRecipe {
   std::filesystem::path output;  // the final fp16 folder (e.g. resources/demo-model)
   uint64_t seed = 2026;
   int images = 4096;             // toy scenes in the dataset
-  int vae_steps = 1200;
-  int unet_steps = 3000;
+  int vae_steps = 800;
+  int vae_batch = 16;
+  int unet_steps = 2500;
   int batch = 64;
-  double learning_rate = 1e-3;
+  double learning_rate = 5e-4;
   int warmup_steps = 100;
   double caption_dropout = 0.1;
   std::string device = "cpu";

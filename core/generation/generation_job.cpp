@@ -226,7 +226,11 @@ GenerationResult GenerationSession::generate(const GenerationRequest& request, c
   // moved to the device — the same numbers diffusers draws with a CPU generator, so a
   // seed gives the same image on any device (README, "Seeds").
   at::Generator noise_generator = at::detail::createCPUGenerator(static_cast<uint64_t>(request.seed));
-  const std::vector<int64_t> shape{1, model_.unet().config().in_channels, request.height / 8, request.width / 8};
+  const int64_t f = model_.vae().config().downscale_factor();
+  if (request.width % f != 0 || request.height % f != 0)
+    throw InputError("size " + std::to_string(request.width) + "x" + std::to_string(request.height) +
+                     " is not a multiple of this model's " + std::to_string(f) + "-pixel latent cells");
+  const std::vector<int64_t> shape{1, model_.unet().config().in_channels, request.height / f, request.width / f};
   at::Tensor x;
   if (request.noise_on_device && o.device.type() != at::kCPU) {
     at::Generator device_generator = at::globalContext().defaultGenerator(o.device).clone();

@@ -49,6 +49,8 @@ struct VaeConfig {
   bool use_quant_conv = true, use_post_quant_conv = true;
   bool mid_block_add_attention = true;
   bool force_upcast = false;
+  // Pixels per latent along each side: 2^(levels − 1) (diffusers' vae_scale_factor); 8 for SD.
+  int64_t downscale_factor() const { return int64_t{1} << (block_out_channels.size() - 1); }
   static VaeConfig parse(const json::Value& config, const std::string& file);
 };
 

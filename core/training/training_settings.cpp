@@ -243,8 +243,7 @@ void TrainingSettings::validate() const {
   require(learning_rate > 0 && learning_rate < 1, "learning_rate " + number_text(learning_rate) + " must be in (0, 1)");
   require(!text_encoder_learning_rate || (*text_encoder_learning_rate > 0 && *text_encoder_learning_rate < 1),
           "text_encoder_learning_rate must be in (0, 1)");
-  require(warmup_steps >= 0 && warmup_steps <= max_steps,
-          "warmup_steps " + std::to_string(warmup_steps) + " must be from 0 to max_steps (" + std::to_string(max_steps) + ")");
+  require(warmup_steps >= 0, "warmup_steps " + std::to_string(warmup_steps) + " must not be negative");
   require(adam_beta1 >= 0 && adam_beta1 < 1 && adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta1/adam_beta2 must be in [0, 1)");
   require(adam_weight_decay >= 0, "adam_weight_decay must not be negative");
   require(adam_epsilon > 0, "adam_epsilon must be positive");

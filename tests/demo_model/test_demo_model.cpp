@@ -1,0 +1,196 @@
+// The demo world's model (issue 6): the architecture writes a folder the engine loads, fresh
+// weights follow PyTorch's initialisers, `steer train-base`'s stages run and resume at toy
+// size, and the trained model in resources/demo-model draws what simple prompts ask for and
+// learns the demo subject from its five photos (scored by the procedural scorers).
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/demo/demo_subject.h"
+#include "core/demo/toy_scorers.h"
+#include "core/demo/toy_world.h"
+#include "core/demo_model/base_model_training.h"
+#include "core/demo_model/demo_architecture.h"
+#include "core/engine/stable_diffusion_model.h"
+#include "core/generation/generation_job.h"
+#include "core/imageio/image_file.h"
+#include "core/models/layers.h"
+#include "core/models/weight_initialization.h"
+#include "core/training/training_run.h"
+#include "tests/support/temp_folder.h"
+#include "tests/support/test_harness.h"
+
+using namespace steer;
+using namespace steer::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path demo_model_folder() {
+  const char* src = std::getenv("STEER_SOURCE_DIR");
+  return fs::path(src ? src : ".") / "resources" / "demo-model";
+}
+
+std::unique_ptr<StableDiffusionModel> load_demo() {
+  const fs::path folder = demo_model_folder();
+  REQUIRE(fs::exists(folder / "model_index.json"));
+  return StableDiffusionModel::load(folder);
+}
+
+GenerationRequest demo_request(const std::string& prompt, int64_t seed) {
+  GenerationRequest r;
+  r.prompt = prompt;
+  r.seed = seed;
+  r.width = r.height = demo::kDemoImageSize;
+  r.steps = 25;
+  r.sampler = "euler";
+  r.guidance.scale = 5.0;
+  return r;
+}
+
+const std::vector<std::string>& simple_prompts() {
+  static const std::vector<std::string> p = {
+      "a large red circle in the center on a solid blue background",
+      "a large yellow square at the top left on a solid purple background",
+      "a small white triangle at the bottom right on a striped green background",
+      "a large blue ring in the center on a solid orange background",
+  };
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("fresh weights follow PyTorch's initialisers") {
+  Linear linear(100, 10);
+  GroupNorm norm(4, 16, 1e-5);
+  Embedding embedding(1000, 64);
+  Module root;
+  WeightInitialization init;
+  init.seed = 3;
+  initialize_weights(linear, init);
+  initialize_weights(norm, init);
+  initialize_weights(embedding, init);
+  CHECK(linear.weight.sizes() == at::IntArrayRef({10, 100}));
+  CHECK(linear.weight.abs().max().item<double>() <= 0.1);  // 1/sqrt(fan_in)
+  const double std = linear.weight.std().item<double>();
+  CHECK_MSG(std::abs(std - 0.1 / std::sqrt(3.0)) < 0.006, "std " << std);
+  CHECK(linear.bias.abs().max().item<double>() <= 0.1);
+  CHECK(at::equal(norm.weight, at::ones({16})) && at::equal(norm.bias, at::zeros({16})));
+  CHECK_MSG(std::abs(embedding.weight.std().item<double>() - 0.02) < 0.001, "embedding std");
+  Linear again(100, 10);
+  initialize_weights(again, init);
+  CHECK(at::equal(again.weight, linear.weight));  // same seed, same weights
+}
+
+TEST_CASE("an untrained demo model is a diffusers folder the engine loads, with the toy vocabulary") {
+  TempFolder tmp;
+  demo::write_untrained_demo_model(tmp.path() / "m", 5);
+  auto model = StableDiffusionModel::load(tmp.path() / "m");
+  CHECK(model->unet().parameter_count() > 1'000'000 && model->unet().parameter_count() < 5'000'000);
+  CHECK_EQ(model->tokenizer().max_length(), demo::kDemoTextPositions);
+  // Every word of a toy caption is one token: <start> + words + <end>, then padding.
+  const auto ids = model->tokenizer().encode_padded("a small red circle at the top left on a striped blue background");
+  CHECK_EQ(ids.size(), size_t(demo::kDemoTextPositions));
+  // 13 words: ids[1..13] are the words, ids[14] is <end> and ids[15] the first pad (<end> too).
+  CHECK(ids[13] != ids[14] && ids[14] == ids[15]);
+  at::NoGradGuard no_grad;
+  CHECK(model->encode_prompt("a red circle").size(1) == demo::kDemoTextPositions);
+  GenerationSession session(*model);
+  GenerationRequest r = demo_request("a red circle", 1);
+  r.steps = 2;
+  CHECK(session.generate(r).image.width == demo::kDemoImageSize);
+}
+
+TEST_CASE("train-base's stages run at toy size, write an fp16 folder with its recipe, and are not redone") {
+  TempFolder tmp;
+  demo::BaseModelRecipe r;
+  r.work = tmp.path() / "work";
+  r.output = tmp.path() / "model";
+  r.images = 24;
+  r.vae_steps = 2;
+  r.vae_batch = 4;
+  r.unet_steps = 2;
+  r.batch = 4;
+  r.command_line = "test";
+  CHECK(demo::train_demo_base_model(r) == r.output);
+  auto model = StableDiffusionModel::load(r.output);
+  CHECK(fs::exists(r.output / "recipe.json"));
+  CHECK(fs::exists(r.output / "vae-trained.json"));
+  const auto stamp = fs::last_write_time(r.work / "vae" / "vae-trained.json");
+  r.unet_steps = 3;  // one more step: stages 1-3 are reused, stage 4 resumes
+  int steps = 0;
+  demo::train_demo_base_model(r, [&](const std::string& stage, const TrainingEvent& e) {
+    steps += stage == "unet" && e.kind == TrainingEvent::Kind::Step;
+  });
+  CHECK_EQ(steps, 1);
+  CHECK(fs::last_write_time(r.work / "vae" / "vae-trained.json") == stamp);
+}
+
+TEST_CASE("the demo model draws what a simple prompt asks for (text fidelity)") {
+  auto model = load_demo();
+  GenerationSession session(*model);
+  double total = 0;
+  int n = 0;
+  for (const auto& prompt : simple_prompts())
+    for (int64_t seed : {1, 2}) {
+      ImageRGBA8 image = session.generate(demo_request(prompt, seed)).image;
+      const demo::TextFidelity t = demo::text_fidelity(image, prompt);
+      std::cout << "  " << prompt << " (seed " << seed << "): " << t.score;
+      for (const auto& m : t.misses) std::cout << "; " << m;
+      std::cout << "\n";
+      total += t.score;
+      ++n;
+    }
+  const double mean = total / n;
+  std::cout << "  mean text fidelity " << mean << "\n";
+  CHECK_MSG(mean >= 0.6, "the demo model's mean text fidelity is " << mean << " (threshold 0.6)");
+}
+
+TEST_CASE("a LoRA trained on the demo subject raises subject fidelity over the base model") {
+  TempFolder tmp;
+  const fs::path photos = tmp.path() / "photos";
+  fs::create_directories(photos);
+  int i = 0;
+  for (const auto& photo : demo::render_subject_photos(demo::kDemoImageSize))
+    write_image(photos / ("emblem-" + std::to_string(i++) + ".png"), photo.image);
+  TrainingSettings s;
+  s.base_model = demo_model_folder();
+  s.dataset = photos;
+  s.instance_prompt = std::string(demo::kSubjectInstanceCaption);
+  s.output = tmp.path() / "lora";
+  s.resolution = demo::kDemoImageSize;
+  s.rank = 8;
+  s.alpha = 8;
+  s.max_steps = 200;
+  s.batch_size = 4;
+  s.learning_rate = 2e-3;
+  s.checkpoint_every = 0;
+  s.seed = 1;
+  const TrainingOutcome outcome = run_training(s);
+  REQUIRE(outcome.finished);
+
+  auto model = load_demo();
+  GenerationSession session(*model);
+  auto mean_subject = [&] {
+    double total = 0;
+    int n = 0;
+    for (const char* prompt : {"a photo of sks emblem", "a photo of sks emblem in the center on a solid blue background"})
+      for (int64_t seed : {1, 2, 3}) {
+        total += demo::subject_fidelity(session.generate(demo_request(prompt, seed)).image).score;
+        ++n;
+      }
+    return total / n;
+  };
+  const double base = mean_subject();
+  SubjectSpec subject;
+  subject.kind = SubjectSpec::Kind::Lora;
+  subject.path = outcome.result;
+  session.set_subject(subject);
+  const double tuned = mean_subject();
+  std::cout << "  mean subject fidelity: base model " << base << ", with the LoRA " << tuned << "\n";
+  CHECK_MSG(tuned >= base + 0.15, "the LoRA raised subject fidelity only from " << base << " to " << tuned);
+}
+
+STEER_TEST_MAIN()
