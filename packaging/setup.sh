@@ -4,7 +4,10 @@
 # re-running it is cheap and safe.
 #
 #   packaging/setup.sh            set up and build
-#   packaging/setup.sh --run      ... then launch steer-studio (extra arguments go to it)
+#   packaging/setup.sh --run      ... then run the main job on the embedded demo model (`steer demo`:
+#                                 personalize the demo subject, CFG/AG/PG sweep, export with
+#                                 scores and the trade-off table) and, where there is a display,
+#                                 open steer-studio on the demo model (extra arguments go to it)
 #   packaging/setup.sh --test     ... then run every test (unit, parity, ui, slow, fuzz)
 #
 # Environment: STEER_BUILD_DIR (default build), STEER_JOBS (default: number of cores),
@@ -70,8 +73,14 @@ echo "build took $(( $(date +%s) - start )) s"
 case "$mode" in
   build) ;;
   --run)
-    say "launching steer-studio"
-    exec "$build_dir/app/steer-studio" "$@"
+    say "running the demo: steer demo (output in demo-output/)"
+    "$build_dir/app/steer" demo --model resources/demo-model --out demo-output
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      say "launching steer-studio on the demo model"
+      exec "$build_dir/app/steer-studio" "${@:-resources/demo-model}"
+    else
+      say "no display: steer-studio not started (xvfb-run -a $build_dir/app/steer-studio resources/demo-model works headless)"
+    fi
     ;;
   --test)
     # The fuzz run goes first so that the main suite's CTest summary closes the output.
