@@ -26,6 +26,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QPixmap>
@@ -541,6 +542,35 @@ TEST_CASE("A 2-step DreamBooth run writes a model folder") {
   CHECK_EQ(str(panel->resultPath()), result.string());
   CHECK_EQ(panel->lossPlot()->pointCount(), 2);
   CHECK(child<QPushButton>(panel, "compareButton")->isEnabled());
+}
+
+TEST_CASE("Out of memory mid-run: the error says what to lower, the app lives on, Start resumes") {
+  REQUIRE(fs::exists(tiny_model_folder() / "model_index.json"));
+  TrainSetup t;
+  TrainPanel* panel = t.panel;
+  t.prepareDataset();
+  enter_lora_settings(panel, t.s.root / "run-oom");
+  child<QSpinBox>(panel->form(), "steps")->setValue(4);
+  child<QSpinBox>(panel->form(), "checkpointEvery")->setValue(1);
+  child<QSpinBox>(panel->form(), "sampleEvery")->setValue(0);
+  // The training run's fault-injection hook: step 3 fails as a device out-of-memory does.
+  setenv("STEER_TRAINING_SIMULATE_OOM_AT_STEP", "3", 1);
+  click(panel, "startButton");
+  REQUIRE(wait_until_done(panel));
+  unsetenv("STEER_TRAINING_SIMULATE_OOM_AT_STEP");
+  auto* dialog = t.window.findChild<QMessageBox*>(QStringLiteral("trainingErrorDialog"));
+  REQUIRE(dialog != nullptr);
+  std::cout << "  " << str(dialog->informativeText()) << "\n";
+  CHECK(dialog->informativeText().contains(QLatin1String("ran out of memory")));
+  CHECK(dialog->informativeText().contains(QLatin1String("gradient checkpointing")));
+  dialog->accept();
+  CHECK_EQ(panel->lossPlot()->pointCount(), 2);
+  CHECK(!panel->isTraining());
+  // The window still works: the same Start continues from the step-2 checkpoint.
+  click(panel, "startButton");
+  REQUIRE(wait_until_done(panel));
+  print_failure(panel);
+  CHECK(fs::is_regular_file(panel->lastRunSettings().result_path()));
 }
 
 TEST_CASE("Refused settings are named beside Start; nothing is submitted and the window lives on") {

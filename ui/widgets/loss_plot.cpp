@@ -9,7 +9,7 @@
 namespace steer::ui {
 
 std::vector<double> nice_ticks(double low, double high, int count) {
-  if (!(high > low) || count < 1) return {low};
+  if (!std::isfinite(low) || !std::isfinite(high) || !(high > low) || count < 1) return {low};
   const double raw = (high - low) / count;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = magnitude;
@@ -17,9 +17,16 @@ std::vector<double> nice_ticks(double low, double high, int count) {
     step = factor * magnitude;
     if (step >= raw) break;
   }
+  // Ticks as first + i·step with a bounded count: accumulating t += step never advances when
+  // step is below the ulp of t (a range far narrower than its magnitude).
+  const double first = std::ceil(low / step) * step;
   std::vector<double> ticks;
-  for (double t = std::ceil(low / step) * step; t <= high + step * 1e-9; t += step)
+  for (int i = 0; i <= 2 * count + 2; ++i) {
+    const double t = first + i * step;
+    if (t > high + step * 1e-9) break;
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  }
+  if (ticks.empty()) ticks.push_back(low);
   return ticks;
 }
 
