@@ -1,6 +1,8 @@
 #pragma once
 // One LoRA training step as diffusers' LoRA training scripts compute it (spec §5.11, §6):
-// train_dreambooth_lora.py / train_text_to_image_lora.py, fp32, UNet LoRA only.
+// train_dreambooth_lora.py / train_text_to_image_lora.py. The UNet runs in the model's
+// compute dtype; targets and the loss are fp32. Whatever is attached to the model (a
+// TrainableLora, trainable full weights) is what the gradients reach.
 //
 //   z_t    = sqrt(ab_t)·z0 + sqrt(1-ab_t)·ε                 (DDPMScheduler.add_noise)
 //   target = ε | sqrt(ab_t)·ε - sqrt(1-ab_t)·z0            (epsilon | v_prediction, get_velocity)
@@ -24,8 +26,8 @@
 #include <vector>
 
 #include "core/models/lora_branch.h"
-#include "core/training/trainable_weights.h"
 #include "core/sampling/noise_schedule.h"
+#include "core/training/trainable_weights.h"
 
 namespace steer {
 
