@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "core/demo/demo_subject.h"
 #include "core/demo/toy_scorers.h"
@@ -126,6 +128,29 @@ TEST_CASE("train-base's stages run at toy size, write an fp16 folder with its re
   });
   CHECK_EQ(steps, 1);
   CHECK(fs::last_write_time(r.work / "vae" / "vae-trained.json") == stamp);
+}
+
+TEST_CASE("train-base is reproducible: the same recipe gives the same bytes") {
+  TempFolder tmp;
+  auto build = [&](const std::string& name) {
+    demo::BaseModelRecipe r;
+    r.work = tmp.path() / (name + "-work");
+    r.output = tmp.path() / name;
+    r.images = 16;
+    r.vae_steps = 2;
+    r.vae_batch = 4;
+    r.unet_steps = 2;
+    r.batch = 4;
+    r.command_line = "test";
+    return demo::train_demo_base_model(r);
+  };
+  const fs::path a = build("a"), b = build("b");
+  for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors",
+                           "text_encoder/model.safetensors", "tokenizer/vocab.json"}) {
+    std::ifstream fa(a / file, std::ios::binary), fb(b / file, std::ios::binary);
+    const std::string da((std::istreambuf_iterator<char>(fa)), {}), db((std::istreambuf_iterator<char>(fb)), {});
+    CHECK_MSG(!da.empty() && da == db, file << " differs between two runs of the same recipe");
+  }
 }
 
 TEST_CASE("the demo model draws what a simple prompt asks for (text fidelity)") {
