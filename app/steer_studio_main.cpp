@@ -1,17 +1,16 @@
 // steer-studio: the GUI. Usage: steer-studio [model-folder | project-folder]
+//   [--subject PATH [--compare-prompts TEXT]...] [--screenshot FILE]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPixmap>
+#include <QStringList>
 #include <QTimer>
 
-#include <cstdio>
-#include <QStringList>
 #include <cstdio>
 
 #include "ui/command_line.h"
 #include "ui/engine/engine_thread.h"
 #include "ui/main_window.h"
-#include "ui/project/project_store.h"
 
 int main(int argc, char** argv) {
   // QSettings (recent models, window geometry) is stored under these names.
@@ -48,10 +47,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "steer-studio: %s\n", qPrintable(parser.errorText()));
     return 2;
   }
+  if (const QString error = steer::ui::startup_options_error(parser); !error.isEmpty()) {
+    std::fprintf(stderr, "steer-studio: %s\n", qPrintable(error));
+    return 2;
+  }
 
   steer::ui::MainWindow window;
   window.show();
   const QString folder = steer::ui::startup_model_folder(parser);
+  const bool with_subject = !steer::ui::startup_subject_path(parser).isEmpty();
   if (const QString shot = steer::ui::screenshot_path(parser); !shot.isEmpty()) {
     auto save_and_quit = [&window, shot] {
       const bool saved = window.grab().save(shot);
@@ -66,9 +70,21 @@ int main(int argc, char** argv) {
     if (folder.isEmpty()) {
       QTimer::singleShot(0, &window, save_and_quit);
     } else {
-      // After the window's own handler has shown the summary.
-      QObject::connect(&window.engine(), &steer::ui::EngineBridge::modelLoaded, &window,
-                       [save_and_quit] { QTimer::singleShot(0, save_and_quit); });
+      if (with_subject) {
+        // Once the subject is attached and its board (if any) set up; a subject that cannot
+        // be attached fails the start like a model that cannot be loaded.
+        QObject::connect(&window, &steer::ui::MainWindow::startupSubjectAttached, &window,
+                         [save_and_quit] { QTimer::singleShot(0, save_and_quit); });
+        QObject::connect(&window, &steer::ui::MainWindow::startupSubjectFailed, &window,
+                         [](const QString& message) {
+                           std::fprintf(stderr, "%s\n", qPrintable(message));
+                           QApplication::exit(1);
+                         });
+      } else {
+        // After the window's own handler has shown the summary.
+        QObject::connect(&window.engine(), &steer::ui::EngineBridge::modelLoaded, &window,
+                         [save_and_quit] { QTimer::singleShot(0, save_and_quit); });
+      }
       QObject::connect(&window.engine(), &steer::ui::EngineBridge::modelLoadFailed, &window,
                        [](const QString&, const QString& message) {
                          std::fprintf(stderr, "%s\n", qPrintable(message));
@@ -76,8 +92,8 @@ int main(int argc, char** argv) {
                        });
     }
   }
-  // A project folder (it holds project.json) opens as the project, with its model.
-  if (!folder.isEmpty() && steer::ui::is_project_folder(folder)) window.openProject(folder);
-  else if (!folder.isEmpty()) window.openModelFolder(folder);
+  // The project or model folder, then the subject once its model has loaded, then the
+  // subject's Compare board.
+  steer::ui::open_startup_arguments(window, parser);
   return app.exec();
 }

@@ -610,6 +610,8 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
     statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.front().folder));
   updateTitle();
   scheduleAutosave();
+  // The command line's subject follows the start-up model (after the project's own subject).
+  if (startup_subject_ && !startup_subject_->submitted && loading_.empty()) submitStartupSubject();
 }
 
 void MainWindow::showLoadError(const QString& folder, const QString& message) {
@@ -625,6 +627,9 @@ void MainWindow::showLoadError(const QString& folder, const QString& message) {
   showError(QStringLiteral("modelLoadErrorDialog"), tr("Could not open model folder"),
             tr("Could not open the model folder %1").arg(folder), message,
             tr("Folder: %1\n\n%2").arg(folder, message));
+  // The command line's subject waited for this model: it has nothing to attach to now
+  // (submitStartupSubject says so) unless an earlier model is still loaded.
+  if (startup_subject_ && !startup_subject_->submitted && loading_.empty()) submitStartupSubject();
 }
 
 void MainWindow::attachSubject(const steer::SubjectSpec& subject) {
@@ -659,6 +664,62 @@ void MainWindow::detachSubject() {
   }
 }
 
+void MainWindow::attachSubjectAtStart(const QString& path, const QStringList& compare_prompts) {
+  StartupSubject start;
+  start.path = path;
+  start.compare_prompts = compare_prompts;
+  // As the Model tab's attach makes it: a folder is a fine-tuned subject; a file (the
+  // attach dialog asks for *.safetensors) a LoRA at the panel's strength.
+  if (QFileInfo(path).isDir()) {
+    start.subject.kind = steer::SubjectSpec::Kind::FineTuned;
+    start.subject.path = to_path(clean_absolute(path));
+  } else {
+    start.subject.kind = steer::SubjectSpec::Kind::Lora;
+    start.subject.path = to_path(QFileInfo(path).absoluteFilePath());
+    start.subject.multiplier = subject_panel_->loraStrength();
+  }
+  startup_subject_ = std::move(start);
+  if (loading_.empty()) {
+    submitStartupSubject();
+    return;
+  }
+  subject_panel_->showPending(startup_subject_->subject, tr("Attached once the model has loaded."));
+  log_view_->addInfo(
+      tr("%1 is attached once the model has loaded.").arg(subject_description(startup_subject_->subject)));
+}
+
+void MainWindow::submitStartupSubject() {
+  StartupSubject& start = *startup_subject_;
+  if (!engine_->hasModel()) {
+    const QString text = tr("%1 was not attached: no model is loaded.").arg(subject_description(start.subject));
+    log_view_->addWarning(text);
+    statusBar()->showMessage(text);
+    if (!start.compare_prompts.isEmpty()) log_view_->addWarning(tr("No Compare board was set up for it."));
+    subject_panel_->showDetached();
+    startup_subject_.reset();
+    Q_EMIT startupSubjectFailed(text);
+    return;
+  }
+  start.submitted = true;
+  attachSubject(start.subject);
+}
+
+void MainWindow::finishStartupSubject(const steer::SubjectSpec& subject, bool attached, const QString& message) {
+  if (!startup_subject_ || !startup_subject_->submitted) return;
+  // Another attach answered first (the project's subject, say): keep waiting.
+  if (subject.kind != startup_subject_->subject.kind || subject.path != startup_subject_->subject.path) return;
+  const StartupSubject start = std::move(*startup_subject_);
+  startup_subject_.reset();
+  if (!attached) {
+    if (!start.compare_prompts.isEmpty())
+      log_view_->addWarning(tr("No Compare board was set up: %1 is not attached.").arg(start.path));
+    Q_EMIT startupSubjectFailed(message);
+    return;
+  }
+  if (!start.compare_prompts.isEmpty()) setUpCompareBoard(subject, start.compare_prompts);
+  Q_EMIT startupSubjectAttached();
+}
+
 void MainWindow::showSubjectAttached(const QString& note) {
   steer::SubjectSpec subject;
   if (!attaching_.empty()) {
@@ -678,6 +739,7 @@ void MainWindow::showSubjectAttached(const QString& note) {
   }
   updateTitle();
   scheduleAutosave();
+  finishStartupSubject(subject, true, {});
 }
 
 void MainWindow::showSubjectError(const QString& message) {
@@ -694,6 +756,7 @@ void MainWindow::showSubjectError(const QString& message) {
   showError(QStringLiteral("subjectErrorDialog"), tr("Could not attach subject"),
             tr("Could not attach %1").arg(to_qstring(subject.path)), message,
             tr("Subject: %1\nModel: %2\n\n%3").arg(subject_description(subject), engine_->modelFolder(), message));
+  finishStartupSubject(subject, false, message);
 }
 
 void MainWindow::showJobFailed(quint64 job, const QString& message) {
@@ -750,7 +813,10 @@ void MainWindow::compareTrainedSubject(const steer::SubjectSpec& trained, const 
     statusBar()->showMessage(tr("Loading %1\u2026").arg(base));
     log_view_->addInfo(tr("Loading %1, the model the subject was trained from").arg(base));
   }
+  setUpCompareBoard(subject, prompts);
+}
 
+void MainWindow::setUpCompareBoard(const steer::SubjectSpec& subject, const QStringList& prompts) {
   // A board that already holds a comparison is kept; the new one goes on a fresh board.
   CompareBoard* target = currentBoard();
   if (!target || target->hasPlan() || target->isRunning()) {
@@ -767,7 +833,7 @@ void MainWindow::compareTrainedSubject(const steer::SubjectSpec& trained, const 
   target->setAxisTexts(texts);
   target->setBaseRequest(generate_panel_->request());
   tabs_->setCurrentIndex(CompareTab);
-  log_view_->addInfo(tr("Compare board for the trained subject %1: CFG vs PG. Press Run to fill it.")
+  log_view_->addInfo(tr("Compare board for the subject %1: CFG vs PG. Press Run to fill it.")
                          .arg(to_qstring(subject.path)));
   scheduleAutosave();
 }

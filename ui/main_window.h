@@ -12,6 +12,7 @@
 #include <QStringList>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,6 +64,15 @@ class MainWindow : public QMainWindow {
   void attachSubject(const steer::SubjectSpec& subject);
   void detachSubject();
 
+  // The command line's --subject and --compare-prompts. Once the model loading now has
+  // loaded (at once when none is loading), attaches `path` as the Model tab's attach does:
+  // a .safetensors file (any file) is a LoRA at the panel's strength, a folder a fine-tuned
+  // subject; a failure shows the same error dialog. Once it is attached, and when
+  // `compare_prompts` is not empty, sets up a CFG vs PG board for it on these prompts (as
+  // the Train panel's Compare does) and shows the Compare tab; the board is not run.
+  // Ends with startupSubjectAttached or startupSubjectFailed.
+  void attachSubjectAtStart(const QString& path, const QStringList& compare_prompts = {});
+
   // Starts a project in `folder` (created if needed; it must not hold a project yet) with
   // what is loaded now and one empty board. False, with an error dialog, on failure.
   bool newProject(const QString& folder);
@@ -91,6 +101,12 @@ class MainWindow : public QMainWindow {
   CompareBoard* currentBoard() const;
   const EngineBridge& engine() const { return *engine_; }
   EngineBridge& engine() { return *engine_; }
+
+ Q_SIGNALS:
+  // The end of attachSubjectAtStart: the subject is attached (and its board set up), or
+  // it could not be (the error is shown already; `message` says why).
+  void startupSubjectAttached();
+  void startupSubjectFailed(const QString& message);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -142,6 +158,14 @@ class MainWindow : public QMainWindow {
   // The Train panel's result as the subject (loading the model it was trained from when
   // another one is loaded), and a CFG vs PG board for it on the Compare tab.
   void compareTrainedSubject(const steer::SubjectSpec& subject, const QStringList& prompts);
+  // A CFG vs PG board for `subject` on `prompts` (the Generate panel's prompt when empty):
+  // on the current board unless that one holds a comparison already, else on a new one;
+  // shows the Compare tab. Not run.
+  void setUpCompareBoard(const steer::SubjectSpec& subject, const QStringList& prompts);
+
+  // attachSubjectAtStart's subject: attached once the start-up model has loaded.
+  void submitStartupSubject();
+  void finishStartupSubject(const steer::SubjectSpec& subject, bool attached, const QString& message);
 
   void handleDroppedFolder(const QString& folder);
   void askOpenOrAttach(const QString& folder);
@@ -193,6 +217,15 @@ class MainWindow : public QMainWindow {
 
   std::deque<PendingLoad> loading_;               // submitted, not yet answered
   std::deque<steer::SubjectSpec> attaching_;      // submitted subjects, not yet answered
+  // The command line's --subject: waiting for its model (not submitted yet), then for the
+  // engine's answer; its --compare-prompts board is set up once it is attached.
+  struct StartupSubject {
+    QString path;
+    QStringList compare_prompts;
+    steer::SubjectSpec subject;  // what was submitted
+    bool submitted = false;
+  };
+  std::optional<StartupSubject> startup_subject_;
   QString model_name_;                            // the loaded model's folder name, for the title
 
   // The project: what it records about model and subject (kept while they are missing,
