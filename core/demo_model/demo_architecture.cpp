@@ -98,15 +98,16 @@ json::Value demo_unet_config() {
 }
 
 json::Value demo_text_encoder_config(int64_t vocab_size, int64_t bos_token_id, int64_t eos_token_id) {
+  // Float settings whose value is a whole number (attention_dropout 0.0, initializer_factor
+  // 1.0) are left to transformers' defaults: our JSON writes 1.0 as 1, which transformers 5's
+  // strict config classes refuse for a float field.
   json::Value c{json::Object{}};
   c.set("architectures", strings({"CLIPTextModel"}));
-  c.set("attention_dropout", 0.0);
   c.set("bos_token_id", bos_token_id);
   c.set("eos_token_id", eos_token_id);
   c.set("pad_token_id", eos_token_id);
   c.set("hidden_act", "quick_gelu");
   c.set("hidden_size", 64);
-  c.set("initializer_factor", 1.0);
   c.set("initializer_range", 0.02);
   c.set("intermediate_size", 256);
   c.set("layer_norm_eps", 1e-5);
