@@ -54,10 +54,10 @@ GenerationRequest demo_request(const std::string& prompt, int64_t seed) {
 
 const std::vector<std::string>& simple_prompts() {
   static const std::vector<std::string> p = {
-      "a large red circle in the center on a solid blue background",
-      "a large yellow square at the top left on a solid purple background",
+      "a large red circle in the center on a blue background",
+      "a large yellow square at the top left on a purple background",
       "a small white triangle at the bottom right on a striped green background",
-      "a large blue ring in the center on a solid orange background",
+      "a large blue ring in the center on a orange background",
   };
   return p;
 }
@@ -154,23 +154,34 @@ TEST_CASE("train-base is reproducible: the same recipe gives the same bytes") {
 }
 
 TEST_CASE("the demo model draws what a simple prompt asks for (text fidelity)") {
+  // Each image is scored against its own prompt and against the other prompts: the first
+  // must be high in absolute terms and well above the second (what chance agreement gives
+  // for these scenes, e.g. a purple background read as blue half the time).
   auto model = load_demo();
   GenerationSession session(*model);
-  double total = 0;
-  int n = 0;
-  for (const auto& prompt : simple_prompts())
+  const auto& prompts = simple_prompts();
+  double own = 0, other = 0;
+  int n_own = 0, n_other = 0;
+  for (size_t i = 0; i < prompts.size(); ++i)
     for (int64_t seed : {1, 2}) {
-      ImageRGBA8 image = session.generate(demo_request(prompt, seed)).image;
-      const demo::TextFidelity t = demo::text_fidelity(image, prompt);
-      std::cout << "  " << prompt << " (seed " << seed << "): " << t.score;
+      ImageRGBA8 image = session.generate(demo_request(prompts[i], seed)).image;
+      const demo::TextFidelity t = demo::text_fidelity(image, prompts[i]);
+      std::cout << "  " << prompts[i] << " (seed " << seed << "): " << t.score;
       for (const auto& m : t.misses) std::cout << "; " << m;
       std::cout << "\n";
-      total += t.score;
-      ++n;
+      own += t.score;
+      ++n_own;
+      for (size_t j = 0; j < prompts.size(); ++j)
+        if (j != i) {
+          other += demo::text_fidelity(image, prompts[j]).score;
+          ++n_other;
+        }
     }
-  const double mean = total / n;
-  std::cout << "  mean text fidelity " << mean << "\n";
-  CHECK_MSG(mean >= 0.6, "the demo model's mean text fidelity is " << mean << " (threshold 0.6)");
+  own /= n_own;
+  other /= n_other;
+  std::cout << "  mean text fidelity: own prompt " << own << ", other prompts " << other << "\n";
+  CHECK_MSG(own >= 0.6, "the demo model's mean text fidelity is " << own << " (threshold 0.6)");
+  CHECK_MSG(own >= other + 0.25, "own-prompt fidelity " << own << " is not well above other prompts' " << other);
 }
 
 TEST_CASE("a LoRA trained on the demo subject raises subject fidelity over the base model") {
@@ -201,7 +212,7 @@ TEST_CASE("a LoRA trained on the demo subject raises subject fidelity over the b
   auto mean_subject = [&] {
     double total = 0;
     int n = 0;
-    for (const char* prompt : {"a photo of sks emblem", "a photo of sks emblem in the center on a solid blue background"})
+    for (const char* prompt : {"a photo of sks emblem", "a photo of sks emblem in the center on a blue background"})
       for (int64_t seed : {1, 2, 3}) {
         total += demo::subject_fidelity(session.generate(demo_request(prompt, seed)).image).score;
         ++n;
