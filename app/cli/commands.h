@@ -12,5 +12,6 @@ int run_sweep(int argc, char** argv);
 int run_train(int argc, char** argv);
 // The demo world (issue 6).
 int run_train_base(int argc, char** argv);
+int run_demo(int argc, char** argv);
 
 }  // namespace steer::cli

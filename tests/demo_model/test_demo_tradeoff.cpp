@@ -151,7 +151,7 @@ TEST_CASE("analysis: Pareto settings and PG beyond the CFG/AG front, judged agai
   CHECK(!find(a, "pg λ=5 ω=0.5").beyond_cfg_ag);
   CHECK(!find(a, "pg λ=5 ω=0.75").beyond_cfg_ag);
   REQUIRE(a.pg_beyond.size() == 2);
-  CHECK_EQ(a.rows[a.pg_beyond[0]].label(), "pg λ=5 ω=0");  // largest margin first
+  CHECK_EQ(a.rows[a.pg_beyond[0]].label(), "pg λ=5 ω=0");  // clearest first (equal standard errors here)
   CHECK_EQ(a.cfg_ag_front.size(), 3u);
   CHECK(find(a, "base λ=5").pareto && find(a, "pg λ=5 ω=0").pareto && find(a, "ag λ=5").pareto);
   CHECK(!find(a, "cfg λ=7").pareto && !find(a, "cfg λ=5").pareto);  // pg λ=5 ω=0 dominates cfg λ=5
@@ -164,7 +164,8 @@ TEST_CASE("analysis: Pareto settings and PG beyond the CFG/AG front, judged agai
   CHECK(b.verdict.find("No.") != std::string::npos && b.verdict.find("pg λ=5 ω=0") != std::string::npos);
   // More text fidelity than any CFG/AG setting is beyond too.
   auto c = analyse_tradeoff({row("cfg", 5, "", 0.7, 0.5), row("pg", 5, "0", 0.75, 0.1)});
-  CHECK(c.rows[1].beyond_cfg_ag);
+  CHECK(c.rows[1].beyond_cfg_ag && c.rows[1].margin_is_text && std::abs(c.rows[1].margin - 0.05) < 1e-9);
+  CHECK(c.verdict.find("0.050 more text fidelity than any CFG/AG setting") != std::string::npos);
 }
 
 TEST_CASE("table: aligned Markdown with every row") {

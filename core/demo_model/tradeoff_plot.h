@@ -1,0 +1,14 @@
+#pragma once
+// tradeoff.png: text fidelity (x) against subject fidelity (y), one point per setting of the
+// trade-off table (averaged over prompts and seeds). One colour per method; PG gets a series per
+// ω (shades of one colour) and every series is joined in λ order. Torch-free.
+#include <string>
+
+#include "core/common/image_buffer.h"
+#include "core/demo_model/tradeoff_table.h"
+
+namespace steer::demo {
+
+ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::string& subtitle = "");
+
+}  // namespace steer::demo
