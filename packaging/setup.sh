@@ -76,8 +76,10 @@ case "$mode" in
     say "running the demo: steer demo (output in demo-output/)"
     "$build_dir/app/steer" demo --model resources/demo-model --out demo-output
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-      say "launching steer-studio on the demo model"
-      exec "$build_dir/app/steer-studio" "${@:-resources/demo-model}"
+      say "launching steer-studio on the demo model, with the demo's LoRA attached and a CFG vs PG board"
+      if [ $# -gt 0 ]; then exec "$build_dir/app/steer-studio" "$@"; fi
+      exec "$build_dir/app/steer-studio" resources/demo-model --subject demo-output/lora/sks-emblem.safetensors \
+        --compare-prompts "a photo of sks emblem at the top left on a blue background"
     else
       say "no display: steer-studio not started (xvfb-run -a $build_dir/app/steer-studio resources/demo-model works headless)"
     fi

@@ -576,6 +576,16 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
   }
   const QString folder = load.folder;
   const bool had_subject = subject_panel_->hasSubject();
+  // A new model's native size replaces the image size while that size is still the previous
+  // model's native one (or the 512 default): the designer's own choice is kept.
+  if (summary.native_resolution > 0) {
+    steer::GenerationRequest r = generate_panel_->request();
+    if (r.width == native_resolution_ && r.height == native_resolution_ && summary.native_resolution != native_resolution_) {
+      r.width = r.height = summary.native_resolution;
+      generate_panel_->setRequest(r);
+    }
+    native_resolution_ = summary.native_resolution;
+  }
   summary_view_->showSummary(summary);
   model_name_ = folder_name(folder);
   recent_models_.add(folder);

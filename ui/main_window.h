@@ -239,6 +239,7 @@ class MainWindow : public QMainWindow {
   std::vector<std::pair<QImage, steer::GenerationRequest>> unsaved_images_;
   std::string last_written_;  // project.json's text as last written, to skip writes that change nothing
   QTimer* autosave_timer_ = nullptr;
+  int native_resolution_ = 512;  // the loaded model's native image side (GenerationRequest's default before any)
 };
 
 }  // namespace steer::ui

@@ -28,6 +28,9 @@ struct ModelSummary {
   std::string pipeline_class;   // "StableDiffusionPipeline"
   std::string prediction_type;  // "epsilon" or "v_prediction"
   std::string weights_variant;  // "" (full precision files) or "fp16"
+  // The image side the model was trained at: the UNet's sample_size × the VAE's downscale
+  // factor (512 for SD 1.5, 768 for SD 2.1-v, 64 for the demo model). 0 when unknown.
+  int native_resolution = 0;
   std::vector<ComponentSummary> components;
   int64_t total_parameters() const {
     int64_t n = 0;
