@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "core/common/error.h"
 #include "core/common/number_text.h"
@@ -296,7 +297,10 @@ bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const Su
   return true;
 }
 
-std::vector<std::string> report_notes(const DemoOptions& o, const std::vector<DemoPrompt>& prompts, size_t images) {
+std::vector<std::string> report_notes(const DemoOptions& o, const std::vector<DemoPrompt>& prompts,
+                                      const std::vector<ImageScore>& scores) {
+  std::set<std::string> distinct;
+  for (const auto& s : scores) distinct.insert(s.method + '\x1f' + s.settings_key);
   std::vector<std::string> n;
   std::string recipe;
   if (fs::exists(o.model / "recipe.json")) {
@@ -314,7 +318,9 @@ std::vector<std::string> report_notes(const DemoOptions& o, const std::vector<De
   n.push_back("- AG's weak model: the same LoRA's checkpoint at step " + std::to_string(o.weak_step) + ".");
   n.push_back("- Sampler: " + o.sampler + ", " + std::to_string(o.sampler_steps) + " steps, 64×64; λ " + list_text(o.lambdas) +
               "; PG ω " + list_text(o.omegas) + "; seeds " + list_text(o.seeds) + ".");
-  n.push_back("- " + std::to_string(images) + " images in all. Prompts (the subject in scenes its photos never showed):");
+  n.push_back("- " + std::to_string(scores.size()) + " image files, " + std::to_string(distinct.size()) +
+              " distinct images (CFG and AG cells repeat along the sweep's ω axis). Prompts (the subject in scenes its "
+              "photos never showed):");
   for (const auto& p : prompts) n.push_back("  - " + p.caption);
   return n;
 }
@@ -430,7 +436,7 @@ DemoResult run_demo(const DemoOptions& o, const DemoProgress& progress, const st
   result.table = tradeoff_table_markdown(result.analysis);
   result.tradeoff_md = o.output / "tradeoff.md";
   result.tradeoff_png = o.output / "tradeoff.png";
-  const std::string report = tradeoff_report_markdown(result.analysis, report_notes(o, prompts, scores.size()));
+  const std::string report = tradeoff_report_markdown(result.analysis, report_notes(o, prompts, scores));
   write_file_atomically(result.tradeoff_md, [&](std::ostream& out) { out << report; });
   write_image(result.tradeoff_png,
               render_tradeoff_plot(result.analysis, std::to_string(prompts.size()) + " prompts x " +

@@ -38,7 +38,7 @@ PlotSeries series_for(const std::string& name, Rgba8 colour, PlotMarker marker) 
 ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::string& subtitle) {
   ScatterPlotSpec spec;
   spec.title = "Guidance trade-off on the demo model" + (subtitle.empty() ? std::string() : " - " + subtitle) +
-               " (labels: l = lambda, w = omega)";
+               " (labels: L = lambda, w = omega)";
   spec.x_label = "text fidelity (toy CLIP-T)";
   spec.y_label = "subject fidelity (toy DINO / CLIP-I)";
   PlotSeries base = series_for("base model, CFG (no LoRA)", kBaseColour, PlotMarker::Square);
@@ -51,7 +51,7 @@ ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::str
   for (size_t k = 0; k < omegas.size(); ++k)
     pg.emplace(omegas[k], series_for("PG w=" + omegas[k], pg_shade(k, omegas.size()), PlotMarker::Diamond));
   for (const auto& r : analysis.rows) {
-    const std::string l = "l=" + number_text(r.lambda);
+    const std::string l = "L=" + number_text(r.lambda);
     if (r.method == kBaseModelMethod) base.points.push_back({r.text, r.subject, l});
     else if (r.method == "cfg") cfg.points.push_back({r.text, r.subject, l});
     else if (r.method == "ag") ag.points.push_back({r.text, r.subject, l});
@@ -72,10 +72,8 @@ ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::str
     }
   if (xl <= xh) {
     const double px = std::max(0.02, (xh - xl) * 0.08), py = std::max(0.02, (yh - yl) * 0.08);
-    const auto xt = nice_ticks(std::max(0.0, xl - px), std::min(1.0, xh + px), 6);
-    const auto yt = nice_ticks(std::max(0.0, yl - py), std::min(1.0, yh + py), 6);
-    spec.x_range = PlotRange{xt.front(), xt.back()};
-    spec.y_range = PlotRange{yt.front(), yt.back()};
+    spec.x_range = PlotRange{xl - px, xh + px};
+    spec.y_range = PlotRange{yl - py, yh + py};
   }
   return render_scatter_plot(spec);
 }
