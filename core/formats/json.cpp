@@ -3,8 +3,22 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 
 namespace steer::json {
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) *this = Value(other);
+  return *this;
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  // `other` may live inside this value's own tree: take it out first, then replace.
+  Value taken(std::move(other));
+  data_ = std::move(taken.data_);
+  raw_integer_ = taken.raw_integer_;
+  return *this;
+}
 
 Value::Kind Value::kind() const {
   switch (data_.index()) {
@@ -61,19 +75,19 @@ const std::string& Value::as_string() const {
 }
 const Array& Value::as_array() const {
   if (!is_array()) throw type_error(*this, Kind::Array);
-  return *std::get<std::shared_ptr<Array>>(data_);
+  return std::get<Array>(data_);
 }
 const Object& Value::as_object() const {
   if (!is_object()) throw type_error(*this, Kind::Object);
-  return *std::get<std::shared_ptr<Object>>(data_);
+  return std::get<Object>(data_);
 }
 Array& Value::as_array() {
   if (!is_array()) throw type_error(*this, Kind::Array);
-  return *std::get<std::shared_ptr<Array>>(data_);
+  return std::get<Array>(data_);
 }
 Object& Value::as_object() {
   if (!is_object()) throw type_error(*this, Kind::Object);
-  return *std::get<std::shared_ptr<Object>>(data_);
+  return std::get<Object>(data_);
 }
 
 const Value* Value::find(std::string_view key) const {
@@ -90,7 +104,7 @@ const Value& Value::at(std::string_view key) const {
 }
 
 void Value::set(std::string key, Value v) {
-  if (is_null()) data_ = std::make_shared<Object>();
+  if (is_null()) data_.emplace<Object>();
   auto& obj = as_object();
   for (auto& [k, existing] : obj)
     if (k == key) {
@@ -101,6 +115,43 @@ void Value::set(std::string key, Value v) {
 }
 
 // ---------------------------------------------------------------- parsing
+
+namespace {
+
+// Tells whether the key of an object's newest member repeats an earlier key. Most objects
+// are small (a safetensors tensor entry has three keys) and a linear scan is cheapest for
+// them; past kLinearScanLimit members the keys go into an ordered index, so an object with
+// millions of keys (a hostile 100 MB header) is checked in O(n log n) rather than O(n^2).
+// Ordered rather than hashed so that no choice of keys can make the index degrade.
+class DuplicateKeyIndex {
+ public:
+  explicit DuplicateKeyIndex(const Object& members) : members_(members), indexed_(KeyLess{&members}) {}
+
+  bool newest_key_repeats() {
+    const size_t newest = members_.size() - 1;
+    if (members_.size() <= kLinearScanLimit) {
+      for (size_t i = 0; i < newest; ++i)
+        if (members_[i].first == members_[newest].first) return true;
+      return false;
+    }
+    if (indexed_.empty())
+      for (size_t i = 0; i < newest; ++i) indexed_.insert(i);
+    return !indexed_.insert(newest).second;
+  }
+
+ private:
+  static constexpr size_t kLinearScanLimit = 16;
+  // Members are indexed by position, not by key address: the vector of members grows
+  // (and moves its strings) while the object is being parsed.
+  struct KeyLess {
+    const Object* members;
+    bool operator()(size_t a, size_t b) const { return (*members)[a].first < (*members)[b].first; }
+  };
+  const Object& members_;
+  std::set<size_t, KeyLess> indexed_;
+};
+
+}  // namespace
 
 class Parser {
  public:
@@ -153,20 +204,20 @@ class Parser {
   Value object(size_t depth) {
     ++pos_;  // '{'
     Object obj;
+    DuplicateKeyIndex keys(obj);
     skip_ws();
     if (eat('}')) return Value(std::move(obj));
     while (true) {
       skip_ws();
       if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key");
-      std::string key = string();
-      if (opt_.reject_duplicate_keys)
-        for (const auto& kv : obj)
-          if (kv.first == key) fail("duplicate key \"" + key + "\"");
+      // The member goes in before its value is parsed so that its key can be checked here,
+      // with the error at the byte after the repeated key.
+      obj.emplace_back(string(), Value());
+      if (opt_.reject_duplicate_keys && keys.newest_key_repeats()) fail("duplicate key \"" + obj.back().first + "\"");
       skip_ws();
       if (!eat(':')) fail("expected ':'");
       skip_ws();
-      Value v = value(depth + 1);
-      obj.emplace_back(std::move(key), std::move(v));
+      obj.back().second = value(depth + 1);
       skip_ws();
       if (eat(',')) continue;
       if (eat('}')) break;
@@ -395,7 +446,7 @@ static void dump_value(std::string& out, const Value& v, int indent, int level) 
       const auto& a = v.as_array();
       out += '[';
       for (size_t i = 0; i < a.size(); ++i) {
-        if (i) out += indent < 0 ? "," : ",";
+        if (i) out += ',';
         newline(level + 1);
         dump_value(out, a[i], indent, level + 1);
       }

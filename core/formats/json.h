@@ -1,7 +1,7 @@
 #pragma once
 // A small JSON value and parser for the files Steer Studio reads and writes
 // (safetensors headers, diffusers configs, tokenizer files, sidecars). It has no
-// torch and no Qt, so the fuzz target and the tokenizer use it directly.
+// torch and no Qt, so the fuzz targets and the tokenizer use it directly.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -20,11 +21,20 @@ using Array = std::vector<Value>;
 // and a safetensors header is validated in file order.
 using Object = std::vector<std::pair<std::string, Value>>;
 
+// A Value owns its arrays and objects: a copy is a deep, independent copy (changing it
+// never changes the original), and a move only hands over the containers' buffers.
 class Value {
  public:
   enum class Kind { Null, Bool, Number, String, Array, Object };
 
   Value() = default;
+  Value(const Value&) = default;
+  Value(Value&&) noexcept = default;
+  // Both assignments take `other` out before replacing this value, so assigning a value
+  // its own member (`node = node.at("child")`) is safe.
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+
   Value(std::nullptr_t) {}
   Value(bool b) : data_(b) {}
   Value(double d) : data_(d) {}
@@ -33,8 +43,8 @@ class Value {
   Value(uint64_t v) : data_(static_cast<double>(v)) {}
   Value(const char* s) : data_(std::string(s)) {}
   Value(std::string s) : data_(std::move(s)) {}
-  Value(Array a) : data_(std::make_shared<Array>(std::move(a))) {}
-  Value(Object o) : data_(std::make_shared<Object>(std::move(o))) {}
+  Value(Array a) : data_(std::in_place_type<Array>, std::move(a)) {}
+  Value(Object o) : data_(std::in_place_type<Object>, std::move(o)) {}
 
   Kind kind() const;
   bool is_null() const { return kind() == Kind::Null; }
@@ -72,7 +82,9 @@ class Value {
 
  private:
   friend class Parser;
-  std::variant<std::nullptr_t, bool, double, std::string, std::shared_ptr<Array>, std::shared_ptr<Object>> data_;
+  // The containers are held by value (std::vector allows the element type to be
+  // incomplete here), so copying copies them and moving moves them.
+  std::variant<std::nullptr_t, bool, double, std::string, Array, Object> data_;
   std::optional<uint64_t> raw_integer_;
 };
 
