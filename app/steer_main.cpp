@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       return 2;
     }
 #endif
-  } catch (const steer::GenerationCancelled&) {
+  } catch (const steer::JobCancelled&) {
     std::cerr << "steer " << command << ": cancelled\n";
     return 130;
   } catch (const steer::Error& e) {

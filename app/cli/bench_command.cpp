@@ -16,7 +16,7 @@
 #include "app/cli/bench_training.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_job.h"
 #include "core/generation/latent_preview.h"
 #include "core/io/diffusers_folder.h"

@@ -11,7 +11,7 @@
 #include <iostream>
 #include <vector>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/models/activation_checkpointing.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/training/lora_initialization.h"

@@ -1,18 +1,19 @@
 #include "app/cli/generation_options.h"
 
 #include "core/common/error.h"
+#include "core/guidance/guidance_modifier.h"
 
 namespace steer::cli {
 
 std::set<std::string> generation_options() {
   return {"model", "lora", "lora-scale", "finetuned", "prompt", "negative", "seed", "width", "height", "size", "steps", "sampler", "eta",
-          "clip-skip", "method", "lambda", "omega", "weak", "rescale", "interval", "device", "dtype"};
+          "clip-skip", "method", "lambda", "omega", "weak", "rescale", "interval", "modifier", "device", "dtype"};
 }
 
 std::set<std::string> generation_switches() { return {"karras", "device-noise", "two-call"}; }
 
-const char* generation_options_help() {
-  return "  --model DIR            diffusers model folder (required)\n"
+std::string generation_options_help() {
+  return std::string("  --model DIR            diffusers model folder (required)\n"
          "  --lora FILE            the subject: a LoRA .safetensors (kohya or diffusers naming)\n"
          "  --lora-scale S         the LoRA's strength as the subject model θ_ft (default 1)\n"
          "  --finetuned DIR        the subject: a fully fine-tuned diffusers folder of the --model's architecture\n"
@@ -32,10 +33,12 @@ const char* generation_options_help() {
          "  --weak MODEL           AG's weak model: base | omega:W | an earlier LoRA checkpoint .safetensors (default base)\n"
          "  --rescale PHI          CFG rescale φ in [0, 1] (default 0)\n"
          "  --interval LOW-HIGH    guide only for σ in (LOW, HIGH]\n"
+         "  --modifier NAME[:K=V,...]  change how the guidance difference is applied, on any method:\n") +
+         guidance_modifiers_help() + std::string(
          "  --device cpu|cuda      compute device (default cpu)\n"
          "  --dtype fp32|fp16|bf16 compute precision (default fp32)\n"
          "  --device-noise         draw noise on the device (faster; not the same image as CPU noise)\n"
-         "  --two-call             run the guidance branches as two UNet calls instead of one batch\n";
+         "  --two-call             run the guidance branches as two UNet calls instead of one batch\n");
 }
 
 std::string model_folder_from(const Arguments& args) {
@@ -103,6 +106,7 @@ GenerationRequest request_from(const Arguments& args) {
   if (args.has("weak")) r.guidance.weak = WeakModel::parse(args.get("weak"));
   r.guidance.rescale = args.number("rescale", 0.0);
   if (args.has("interval")) r.guidance.set_interval(args.get("interval"));
+  for (const auto& m : args.all("modifier")) r.guidance.modifiers.push_back(ModifierSettings::parse(m));
   r.noise_on_device = args.has("device-noise");
   r.batch_branches = !args.has("two-call");
   return r;

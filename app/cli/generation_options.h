@@ -4,7 +4,7 @@
 #include <string>
 
 #include "app/cli/arguments.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_request.h"
 
 namespace steer::cli {
@@ -20,6 +20,6 @@ SubjectSpec subject_from(const Arguments& args);
 GenerationRequest request_from(const Arguments& args);
 
 // Help text for the shared options.
-const char* generation_options_help();
+std::string generation_options_help();
 
 }  // namespace steer::cli

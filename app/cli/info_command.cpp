@@ -2,7 +2,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 
 namespace steer::cli {
 

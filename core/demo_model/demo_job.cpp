@@ -16,7 +16,7 @@
 #include "core/demo_model/demo_prompts.h"
 #include "core/demo_model/demo_scores.h"
 #include "core/demo_model/tradeoff_plot.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/export/sweep_exporter.h"
 #include "core/formats/json.h"
 #include "core/generation/cell_record.h"
@@ -285,7 +285,7 @@ bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const Su
           }
         },
         {}, cancel);
-  } catch (const GenerationCancelled&) {
+  } catch (const JobCancelled&) {
     return false;
   }
   folder = exporter.finish();

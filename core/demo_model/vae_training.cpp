@@ -8,7 +8,7 @@
 
 #include "core/demo/toy_renderer.h"
 #include "core/demo/toy_sampler.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/atomic_write.h"
 #include "core/io/diffusers_folder.h"
 #include "core/io/safetensors_writer.h"

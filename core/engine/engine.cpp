@@ -1,7 +1,7 @@
 #include "core/engine/engine.h"
 
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_job.h"
 #include "core/generation/sweep_runner.h"
 #include "core/models/module.h"
@@ -58,6 +58,6 @@ void Engine::run_sweep(const SweepPlan& plan, const SweepCellFinished& on_cell, 
   run_sweep_on(session_of(impl_->session), plan, on_cell, on_step, cancel);
 }
 
-bool Engine::is_cancellation(const std::exception& e) { return dynamic_cast<const GenerationCancelled*>(&e) != nullptr; }
+bool Engine::is_cancellation(const std::exception& e) { return dynamic_cast<const JobCancelled*>(&e) != nullptr; }
 
 }  // namespace steer

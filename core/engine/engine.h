@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 #include "core/generation/generation_request.h"
 #include "core/generation/sweep_plan.h"
 
@@ -39,7 +39,7 @@ class Engine {
   // attached and what it costs in memory. InputError when it does not fit the model.
   std::string set_subject(const SubjectSpec& subject);
 
-  // One image. `cancel` is polled between steps: GenerationCancelled (generation_job.h,
+  // One image. `cancel` is polled between steps: JobCancelled (generation_job.h,
   // a std::runtime_error whose what() is "generation cancelled").
   GenerationResult generate(const GenerationRequest& request, const StepCallback& on_step = {},
                             const std::atomic<bool>* cancel = nullptr);

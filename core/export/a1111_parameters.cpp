@@ -151,6 +151,7 @@ std::string a1111_parameters(const CellSettings& s) {
   if (!s.weak_model.empty()) add("AG weak model", s.weak_model);
   if (s.guidance_rescale != 0) add("Guidance rescale", format_number(s.guidance_rescale));
   if (!s.guidance_interval.empty()) add("Guidance interval", s.guidance_interval);
+  if (!s.guidance_modifier.empty()) add("Guidance modifier", s.guidance_modifier);
   if (!s.subject_name.empty()) {
     add("Subject", s.subject_name);
     add("Subject scale", format_number(s.subject_scale));

@@ -110,6 +110,7 @@ json::Value settings_to_json(const CellSettings& s) {
   o.emplace_back("eta", s.eta);
   o.emplace_back("guidance_rescale", s.guidance_rescale);
   o.emplace_back("guidance_interval", s.guidance_interval);
+  o.emplace_back("guidance_modifier", s.guidance_modifier);
   o.emplace_back("model_name", s.model_name);
   o.emplace_back("model_hash", s.model_hash);
   o.emplace_back("subject_name", s.subject_name);
@@ -138,6 +139,7 @@ CellSettings settings_from_json(const json::Value& object) {
   read_number(object, "eta", s.eta);
   read_number(object, "guidance_rescale", s.guidance_rescale);
   read_string(object, "guidance_interval", s.guidance_interval);
+  read_string(object, "guidance_modifier", s.guidance_modifier);
   read_string(object, "model_name", s.model_name);
   read_string(object, "model_hash", s.model_hash);
   read_string(object, "subject_name", s.subject_name);

@@ -28,6 +28,7 @@ struct CellSettings {             // everything needed to reproduce one image
   double eta = 0;
   double guidance_rescale = 0;
   std::string guidance_interval;           // "" or "sigma:0.28-5.42"
+  std::string guidance_modifier;           // "" or a modifier's canonical text, e.g. "apg:eta=0,norm_threshold=15,momentum=-0.5"
   std::string model_name, model_hash;      // model folder name and a content hash
   std::string subject_name, subject_hash;  // LoRA / fine-tuned subject; "" if none
   double subject_scale = 1.0;

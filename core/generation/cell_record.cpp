@@ -1,5 +1,7 @@
 #include "core/generation/cell_record.h"
 
+#include "core/guidance/guidance_method.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -78,8 +80,11 @@ CellSettings cell_settings_for(const GenerationRequest& r, const ModelIdentity& 
   const auto& g = r.guidance;
   s.method = guidance_method_name(g.method);
   s.lambda = g.scale;
-  if (g.method == GuidanceMethod::Personalization) s.omega = g.omega.to_string();
-  if (g.method == GuidanceMethod::Autoguidance) s.weak_model = g.weak.to_string();
+  for (const auto& [name, value] : guidance_method_rule(g.method).parameters(g)) {
+    if (name == "omega") s.omega = value;
+    if (name == "weak_model") s.weak_model = value;
+  }
+  for (const auto& m : g.modifiers) s.guidance_modifier += (s.guidance_modifier.empty() ? "" : " ") + m.to_string();
   s.seed = r.seed;
   s.prompt = r.prompt;
   s.negative_prompt = r.negative_prompt;

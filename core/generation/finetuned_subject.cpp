@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/diffusers_folder.h"
 #include "core/io/safetensors_file.h"
 

@@ -6,9 +6,12 @@
 #include <chrono>
 
 #include "core/common/error.h"
+#include "core/common/number_text.h"
 #include "core/generation/finetuned_subject.h"
 #include "core/generation/latent_preview.h"
 #include "core/guidance/guidance_combine.h"
+#include "core/guidance/guidance_method.h"
+#include "core/guidance/guidance_modifier.h"
 #include "core/lora/lora_file.h"
 #include "core/models/lora_branch.h"
 #include "core/sampling/noise_schedule.h"
@@ -73,19 +76,15 @@ void GenerationSession::set_subject(const SubjectSpec& subject) {
   subject_ = subject;
 }
 
-void GenerationSession::check_subject_for(const GenerationRequest& request) const {
-  const bool has_subject = subject_.kind != SubjectSpec::Kind::None;
-  const auto method = request.guidance.method;
-  if (method == GuidanceMethod::Personalization && !has_subject)
-    throw InputError("personalization guidance (pg) needs a subject (a LoRA or a fine-tuned model): without one, "
-                     "θ_ω equals the base model for every ω and PG is plain CFG. Attach a subject or choose cfg.");
-  if (method == GuidanceMethod::Autoguidance && !has_subject && request.guidance.weak.kind != WeakModel::Kind::Checkpoint)
-    throw InputError("autoguidance (ag) with the weak model \"" + request.guidance.weak.to_string() +
-                     "\" needs a subject: without one the weak and strong models are the same. Attach a subject or choose cfg.");
-  if (method == GuidanceMethod::Autoguidance && request.guidance.weak.kind == WeakModel::Kind::Checkpoint && finetuned_)
-    throw InputError("autoguidance with the LoRA checkpoint " + request.guidance.weak.checkpoint +
-                     " as the weak model needs a LoRA subject; the subject is the fully fine-tuned model " +
-                     subject_.path.string() + ". Use the weak model base or omega:W with it.");
+SubjectFacts GenerationSession::subject_facts() const {
+  SubjectFacts facts;
+  facts.path = subject_.path.string();
+  switch (subject_.kind) {
+    case SubjectSpec::Kind::None: facts.kind = SubjectFacts::Kind::None; break;
+    case SubjectSpec::Kind::Lora: facts.kind = SubjectFacts::Kind::Lora; break;
+    case SubjectSpec::Kind::FineTuned: facts.kind = SubjectFacts::Kind::FineTuned; break;
+  }
+  return facts;
 }
 
 const LoraFile& GenerationSession::checkpoint_lora(const std::string& path) {
@@ -196,6 +195,24 @@ GenerationSession::Branches GenerationSession::predict(const at::Tensor& x_in, d
 
 namespace {
 
+bool all_finite(const at::Tensor& t) { return at::isfinite(t).all().item<bool>(); }
+
+// A NaN or Inf in a prediction poisons every later step and decodes to a black image: stop at
+// the first one and say which branch produced it.
+void check_finite(const at::Tensor& output, int step, int steps, const at::Tensor& strong, const at::Tensor& weak,
+                  const BranchPlan& plan) {
+  if (all_finite(output)) return;
+  std::string where;
+  if (!all_finite(strong)) where = "the strong branch (the subject model with the prompt)";
+  else if (weak.defined() && !all_finite(weak))
+    where = "the weak branch (" + (plan.checkpoint.empty() ? "subject weight " + number_text(plan.subject_weight) : plan.checkpoint) +
+            ", prompt " + (plan.prompt == BranchPlan::Prompt::Positive ? "c" : "∅") + ")";
+  else where = "the guidance combination (both branches are finite)";
+  throw Error("step " + std::to_string(step + 1) + " of " + std::to_string(steps) + ": " + where +
+              " gave NaN or infinite values. Likely causes: NaN/Inf in the model or LoRA weights, or fp16 overflow "
+              "(try --dtype fp32 or bf16, or a lower guidance scale).");
+}
+
 LatentSnapshot snapshot(const at::Tensor& t) {
   at::Tensor c = t.to(at::kCPU, at::kFloat).contiguous();
   LatentSnapshot s;
@@ -209,11 +226,12 @@ LatentSnapshot snapshot(const at::Tensor& t) {
 GenerationResult GenerationSession::generate(const GenerationRequest& request, const StepCallback& on_step,
                                              const std::atomic<bool>* cancel) {
   request.validate();
-  check_subject_for(request);
+  const auto& g = request.guidance;
+  const GuidanceMethodRule& rule = guidance_method_rule(g.method);
+  rule.check(g, subject_facts());
   c10::InferenceMode inference;
   const auto start = std::chrono::steady_clock::now();
   const auto& o = model_.options();
-  const auto& g = request.guidance;
 
   const NoiseSchedule schedule = NoiseSchedule::from_config(model_.scheduler_config());
   SamplerSettings sampler_settings;
@@ -241,59 +259,57 @@ GenerationResult GenerationSession::generate(const GenerationRequest& request, c
   }
 
   const at::Tensor cond_strong = encode(request.prompt, 1.0, request.clip_skip);
-  // AG's checkpoint is read (and any problem with it reported) before the first step.
-  const LoraFile* checkpoint = nullptr;
-  if (g.method == GuidanceMethod::Autoguidance && g.weak.kind == WeakModel::Kind::Checkpoint)
-    checkpoint = &checkpoint_lora(g.weak.checkpoint);
-  GenerationResult result;
-  for (int i = 0; i < request.steps; ++i) {
-    if (cancel && cancel->load()) throw GenerationCancelled();
-    const double t = sampler->timestep(i);
-    const double sigma = sampler->sigma(i);
-    const bool guided = g.guides_at(sigma);
-    double omega = 1.0;
-    PassModel weak;
-    const std::string* weak_prompt = &request.negative_prompt;
-    switch (g.method) {
-      case GuidanceMethod::Cfg:
-        break;
-      case GuidanceMethod::Personalization:
-        omega = g.omega.at(i, request.steps);
-        weak.weight = omega;
-        break;
-      case GuidanceMethod::Autoguidance:
-        weak_prompt = &request.prompt;  // the weak model gets the same prompt
-        if (checkpoint) weak.checkpoint = checkpoint;
-        else weak.weight = g.weak.kind == WeakModel::Kind::Omega ? g.weak.omega : 0.0;
-        break;
-    }
-    const at::Tensor cond_weak = guided ? encode_for(*weak_prompt, weak, request.clip_skip) : at::Tensor();
-    const at::Tensor x_in = sampler->scale_model_input(x, i);
-    Branches b = predict(x_in, t, request, guided, cond_strong, cond_weak, weak);
-    const at::Tensor output = guided ? combine_guidance(b.strong, b.weak, g.scale, g.rescale) : b.strong;
+  // Weak-branch checkpoints (AG) are read, and any problem with them reported, before the first step.
+  const BranchPlan first_weak = rule.weak_branch(g, 0, request.steps);
+  if (!first_weak.checkpoint.empty()) checkpoint_lora(first_weak.checkpoint);
+  // Per-job modifier state (e.g. APG's momentum), fresh for every image.
+  std::vector<std::unique_ptr<GuidanceModifier>> modifiers;
+  for (const auto& m : g.modifiers) modifiers.push_back(find_guidance_modifier(m.name)->start(m));
 
-    StepEvent event;
-    if (on_step) {
-      event.preview = project_latent_to_rgb(sampler->denoised(output, i, x));
-      if (request.want_branch_previews) {
-        event.preview_strong = project_latent_to_rgb(sampler->denoised(b.strong, i, x));
-        if (b.weak.defined()) event.preview_weak = project_latent_to_rgb(sampler->denoised(b.weak, i, x));
-      }
+  // The predictions of the step in flight, for the step event's branch previews.
+  Branches branches;
+  bool guided = true;
+  double omega = 1.0;
+  const PredictionFn guided_prediction = [&](const at::Tensor& x_in, double t, int i) -> at::Tensor {
+    guided = g.guides_at(sampler->sigma(i));
+    omega = rule.reported_omega(g, i, request.steps);
+    const BranchPlan plan = rule.weak_branch(g, i, request.steps);
+    const PassModel weak{plan.subject_weight, plan.checkpoint.empty() ? nullptr : &checkpoint_lora(plan.checkpoint)};
+    const std::string& weak_prompt = plan.prompt == BranchPlan::Prompt::Positive ? request.prompt : request.negative_prompt;
+    const at::Tensor cond_weak = guided ? encode_for(weak_prompt, weak, request.clip_skip) : at::Tensor();
+    branches = predict(x_in, t, request, guided, cond_strong, cond_weak, weak);
+    at::Tensor output = branches.strong;
+    if (guided) {
+      output = modifiers.empty() ? combine_guidance(branches.strong, branches.weak, g.scale)
+                                 : modifiers.back()->combine(branches.strong, branches.weak, g.scale);
+      output = apply_cfg_rescale(branches.strong, output, g.rescale);
     }
-    x = sampler->step(output, i, x, noise_generator);
-    if (on_step) {
-      event.step = i + 1;
+    check_finite(output, i, request.steps, branches.strong, branches.weak, plan);
+    return output;
+  };
+  StepObserver observe;
+  if (on_step) {
+    observe = [&](const SamplingStep& s) {
+      StepEvent event;
+      event.preview = project_latent_to_rgb(s.denoised);
+      if (request.want_branch_previews) {
+        event.preview_strong = project_latent_to_rgb(sampler->denoised(branches.strong, s.step, s.x));
+        if (branches.weak.defined()) event.preview_weak = project_latent_to_rgb(sampler->denoised(branches.weak, s.step, s.x));
+      }
+      event.step = s.step + 1;
       event.steps = request.steps;
-      event.timestep = t;
-      event.sigma = sigma;
+      event.timestep = s.timestep;
+      event.sigma = s.sigma;
       event.guided = guided;
       event.omega = omega;
       event.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (request.want_latents) event.latent = snapshot(x);
+      if (request.want_latents) event.latent = snapshot(s.x_next);
       on_step(event);
-    }
+    };
   }
-  if (cancel && cancel->load()) throw GenerationCancelled();
+  x = run_sampling(*sampler, x, noise_generator, guided_prediction, observe, cancel);
+  throw_if_cancelled(cancel);
+  GenerationResult result;
   if (request.want_latents) result.final_latent = snapshot(x);
   const double scaling = model_.vae().config().scaling_factor;
   result.image = decoded_to_image(model_.vae().decode(x / scaling));

@@ -12,20 +12,16 @@
 #include <tuple>
 #include <utility>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/common/cancellation.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_request.h"
+#include "core/guidance/guidance_method.h"
 
 namespace steer {
 
 struct LoraFile;
 class LoraAttachment;
 class FineTunedSubject;
-
-// Thrown when a job is cancelled between steps; nothing has been written.
-class GenerationCancelled : public std::runtime_error {
- public:
-  GenerationCancelled() : std::runtime_error("generation cancelled") {}
-};
 
 class GenerationSession {
  public:
@@ -46,7 +42,7 @@ class GenerationSession {
   const std::string& memory_note() const { return memory_note_; }
 
   // Runs one job. `on_step` is called after every step on this thread; `cancel` is
-  // polled between steps (GenerationCancelled).
+  // polled between steps (JobCancelled).
   GenerationResult generate(const GenerationRequest& request, const StepCallback& on_step = {},
                             const std::atomic<bool>* cancel = nullptr);
 
@@ -71,7 +67,7 @@ class GenerationSession {
   template <class F>
   void with_checkpoint(const LoraFile& checkpoint, F&& body);
   const LoraFile& checkpoint_lora(const std::string& path);
-  void check_subject_for(const GenerationRequest& request) const;
+  SubjectFacts subject_facts() const;
 
   StableDiffusionModel& model_;
   SubjectSpec subject_;

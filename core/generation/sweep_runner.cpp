@@ -3,6 +3,8 @@
 #include <map>
 #include <sstream>
 
+#include "core/guidance/guidance_method.h"
+
 namespace steer {
 
 std::string reproducibility_key(const GenerationRequest& r) {
@@ -12,8 +14,10 @@ std::string reproducibility_key(const GenerationRequest& r) {
     << '\x1f' << r.sampler << '\x1f' << r.karras_sigmas << '\x1f' << r.eta << '\x1f' << r.clip_skip << '\x1f'
     << r.noise_on_device << '\x1f' << guidance_method_name(g.method) << '\x1f' << g.scale << '\x1f' << g.rescale << '\x1f'
     << g.interval_text();
-  if (g.method == GuidanceMethod::Personalization) k << '\x1f' << g.omega.to_string();
-  if (g.method == GuidanceMethod::Autoguidance) k << '\x1f' << g.weak.to_string();
+  // Only the method's own parameters count (ω for pg, the weak model for ag): a cfg cell
+  // repeated along the ω axis is one image.
+  for (const auto& [name, value] : guidance_method_rule(g.method).parameters(g)) k << '\x1f' << name << '=' << value;
+  for (const auto& m : g.modifiers) k << '\x1f' << m.to_string();
   return k.str();
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/common/number_text.h"
+#include "core/guidance/guidance_method.h"
 
 namespace steer {
 
@@ -30,7 +31,11 @@ WeakModel WeakModel::parse(const std::string& text) {
   if (text.empty() || text == "base") return w;
   if (text.rfind("omega:", 0) == 0) {
     w.kind = Kind::Omega;
-    w.omega = OmegaSchedule::parse(text.substr(6)).start;
+    const OmegaSchedule schedule = OmegaSchedule::parse(text.substr(6));
+    // AG's weak model is one network for the whole run; a schedule would be silently cut to its start.
+    if (!schedule.is_constant())
+      throw InputError("weak model \"" + text + "\" gives ω a schedule; AG's weak model takes one ω, e.g. omega:0.5");
+    w.omega = schedule.start;
     return w;
   }
   if (text.size() > 12 && text.compare(text.size() - 12, 12, ".safetensors") == 0) {
@@ -80,13 +85,19 @@ void GuidanceSettings::validate() const {
     throw InputError("weak model omega " + number_text(weak.omega) + " is out of range; use a value from 0 to 1");
   if (!(sigma_low >= 0.0) || !(sigma_high > sigma_low))
     throw InputError("guidance interval " + interval_text() + " is empty or negative; LOW must be >= 0 and below HIGH");
+  if (modifiers.size() > 1)
+    throw InputError("guidance modifiers " + modifiers[0].name + " and " + modifiers[1].name +
+                     " both replace the guidance combination; use one of them");
+  for (const auto& m : modifiers)
+    if (!find_guidance_modifier(m.name)) throw InputError("guidance modifier \"" + m.name + "\" is unknown");
 }
 
 std::string GuidanceSettings::describe() const {
-  std::string text = method == GuidanceMethod::Cfg ? "CFG" : method == GuidanceMethod::Autoguidance ? "AG" : "PG";
+  const GuidanceMethodRule& rule = guidance_method_rule(method);
+  std::string text = rule.label();
   text += " λ=" + number_text(scale);
-  if (method == GuidanceMethod::Personalization) text += " ω=" + omega.to_string();
-  if (method == GuidanceMethod::Autoguidance) text += " weak=" + weak.to_string();
+  for (const auto& [name, value] : rule.parameters(*this)) text += (name == "omega" ? " ω=" : name == "weak_model" ? " weak=" : " " + name + "=") + value;
+  for (const auto& m : modifiers) text += " +" + m.to_string();
   if (rescale > 0) text += " φ=" + number_text(rescale);
   if (has_interval()) text += " σ∈(" + interval_text() + "]";
   return text;

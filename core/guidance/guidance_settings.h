@@ -4,6 +4,9 @@
 #include <limits>
 #include <string>
 
+#include <vector>
+
+#include "core/guidance/guidance_modifier.h"
 #include "core/guidance/omega_schedule.h"
 
 namespace steer {
@@ -37,6 +40,9 @@ struct GuidanceSettings {
   // conditional pass per step (Kynkäänniemi et al. 2024).
   double sigma_low = 0.0;
   double sigma_high = std::numeric_limits<double>::infinity();
+  // Modifiers that replace the combination weak + λ·(strong − weak) (guidance_modifier.h),
+  // e.g. APG; at most one. CFG rescale (φ above) applies after any of them.
+  std::vector<ModifierSettings> modifiers;
 
   bool has_interval() const { return sigma_low > 0.0 || sigma_high != std::numeric_limits<double>::infinity(); }
   bool guides_at(double sigma) const { return sigma > sigma_low && sigma <= sigma_high; }

@@ -1,9 +1,9 @@
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 
 #include <cstdio>
 #include <sstream>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
 
 namespace steer {

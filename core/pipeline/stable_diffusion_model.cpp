@@ -1,4 +1,4 @@
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 #include <ATen/ATen.h>
 

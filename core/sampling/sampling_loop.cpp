@@ -15,13 +15,14 @@ at::Tensor initial_latents(const Sampler& sampler, at::IntArrayRef shape, at::Ge
 at::Tensor run_sampling(Sampler& sampler, at::Tensor x, at::Generator& noise_generator, const PredictionFn& predict,
                         const StepObserver& observe, const std::atomic<bool>* cancel) {
   for (int i = 0; i < sampler.steps(); ++i) {
-    if (cancel && cancel->load()) throw SamplingCancelled();
+    throw_if_cancelled(cancel);
     const double t = sampler.timestep(i);
     const at::Tensor model_output = predict(sampler.scale_model_input(x, i), t, i);
     at::Tensor denoised;
     if (observe) denoised = sampler.denoised(model_output, i, x);
-    x = sampler.step(model_output, i, x, noise_generator);
-    if (observe) observe(i, t, sampler.sigma(i), x, denoised);
+    at::Tensor x_next = sampler.step(model_output, i, x, noise_generator);
+    if (observe) observe(SamplingStep{i, t, sampler.sigma(i), x, model_output, x_next, denoised});
+    x = std::move(x_next);
   }
   return x;
 }

@@ -7,25 +7,27 @@
 #include <c10/core/ScalarType.h>
 
 #include <atomic>
-#include <exception>
 #include <functional>
 
+#include "core/common/cancellation.h"
 #include "core/sampling/sampler.h"
 
 namespace steer {
 
-// Thrown by run_sampling when the cancel flag is set (checked before each step).
-class SamplingCancelled : public std::exception {
- public:
-  const char* what() const noexcept override { return "sampling was cancelled"; }
-};
 
 // The model output (ε or v, per the schedule) for the scaled input at a step; guidance
 // (CFG, autoguidance, personalization guidance) lives in here.
 using PredictionFn = std::function<at::Tensor(const at::Tensor& model_input, double timestep, int step)>;
-// Called after each step with the new sample and that step's x0 estimate.
-using StepObserver =
-    std::function<void(int step, double timestep, double sigma, const at::Tensor& x_next, const at::Tensor& denoised)>;
+// What an observer sees after each step.
+struct SamplingStep {
+  int step = 0;  // 0-based index of the step just taken
+  double timestep = 0, sigma = 0;
+  const at::Tensor& x;             // the sample before the step
+  const at::Tensor& model_output;  // the (guided) prediction the step used
+  const at::Tensor& x_next;        // the sample after the step
+  const at::Tensor& denoised;      // the step's x0 estimate (sampler.denoised)
+};
+using StepObserver = std::function<void(const SamplingStep& step)>;
 
 // The pipeline's initial latents: draw_noise(shape, generator, device, dtype) times
 // init_noise_sigma (a fp32 scalar, as diffusers multiplies by it). diffusers draws in the

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/models/layers.h"
 
 namespace steer::training {

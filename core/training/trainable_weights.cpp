@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/lora/lora_file.h"
 #include "core/models/layers.h"
 

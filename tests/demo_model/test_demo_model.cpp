@@ -15,7 +15,7 @@
 #include "core/demo/toy_world.h"
 #include "core/demo_model/base_model_training.h"
 #include "core/demo_model/demo_architecture.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
 #include "core/models/layers.h"

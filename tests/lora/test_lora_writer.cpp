@@ -10,7 +10,7 @@
 #include <map>
 
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/formats/json.h"
 #include "core/io/safetensors_file.h"
 #include "core/lora/lora_file.h"

@@ -7,7 +7,7 @@
 
 #include <map>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "tests/parity/parity_support.h"
 
 using namespace steer;

@@ -286,12 +286,13 @@ TEST_CASE("run_sampling: observer sees every step in order; the result equals st
     int seen = 0;
     const at::Tensor x = run_sampling(
         *a, x0, g1, [](const at::Tensor& in, double t, int) { return fake_model(in, t); },
-        [&](int step, double t, double sigma, const at::Tensor& next, const at::Tensor& denoised) {
-          CHECK_EQ(step, seen);
-          CHECK_EQ(t, a->timestep(step));
-          CHECK_EQ(sigma, a->sigma(step));
-          CHECK(next.sizes() == x0.sizes());
-          CHECK(denoised.defined());
+        [&](const SamplingStep& st) {
+          CHECK_EQ(st.step, seen);
+          CHECK_EQ(st.timestep, a->timestep(st.step));
+          CHECK_EQ(st.sigma, a->sigma(st.step));
+          CHECK(st.x_next.sizes() == x0.sizes());
+          CHECK(st.x.sizes() == x0.sizes());
+          CHECK(st.denoised.defined() && st.model_output.defined());
           ++seen;
         });
     CHECK_EQ(seen, 6);
@@ -336,7 +337,7 @@ TEST_CASE("run_sampling: cancellation is checked before each step") {
   bool threw = false;
   try {
     run_sampling(*smp, at::randn({1, 4, 2, 2}), g, predict, {}, &cancel);
-  } catch (const SamplingCancelled&) {
+  } catch (const JobCancelled&) {
     threw = true;
   }
   CHECK(threw);
@@ -347,11 +348,11 @@ TEST_CASE("run_sampling: cancellation is checked before each step") {
   try {
     run_sampling(
         *smp2, at::randn({1, 4, 2, 2}), g, predict,
-        [&](int step, double, double, const at::Tensor&, const at::Tensor&) {
-          if (step == 1) cancel = true;
+        [&](const SamplingStep& st) {
+          if (st.step == 1) cancel = true;
         },
         &cancel);
-  } catch (const SamplingCancelled& e) {
+  } catch (const JobCancelled& e) {
     threw = true;
     CHECK(std::string(e.what()).find("cancelled") != std::string::npos);
   }

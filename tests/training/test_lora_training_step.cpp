@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <map>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
 #include "core/lora/lora_file.h"
 #include "core/models/layers.h"

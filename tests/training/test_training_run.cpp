@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
 #include "core/lora/lora_file.h"

@@ -26,7 +26,7 @@
 #include <fstream>
 #include <map>
 
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 #include "core/formats/json.h"
 #include "tests/support/test_harness.h"
 #include "ui/command_line.h"

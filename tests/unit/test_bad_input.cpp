@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
 #include "tests/support/temp_folder.h"
 #include "tests/support/test_harness.h"

@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 #include "core/io/safetensors_file.h"
 #include "tests/support/test_harness.h"
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "core/common/error.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/formats/json.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
@@ -87,7 +87,7 @@ std::vector<ImageRGBA8> ensure_class_images(StableDiffusionModel& model, const C
       }
     }
     if (!done[static_cast<size_t>(i)]) {
-      if (cancel && cancel->load()) throw GenerationCancelled();
+      if (cancel && cancel->load()) throw JobCancelled();
       if (!session) session = std::make_unique<GenerationSession>(model);
       GenerationRequest g;
       g.prompt = request.prompt;

@@ -30,7 +30,7 @@ struct ClassImageRequest {
 
 // The class images, generating the missing ones with `model` as it is (call before any LoRA is
 // attached). `progress(done, total, generated_now)` after each image; `cancel` is polled
-// between images (GenerationCancelled).
+// between images (JobCancelled).
 std::vector<ImageRGBA8> ensure_class_images(StableDiffusionModel& model, const ClassImageRequest& request,
                                             const std::function<void(int, int, bool)>& progress = {},
                                             const std::atomic<bool>* cancel = nullptr);

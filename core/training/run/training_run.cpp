@@ -17,7 +17,7 @@
 
 #include "core/common/number_text.h"
 #include "core/dataset/subject_dataset.h"
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/atomic_write.h"
 #include "core/io/safetensors_file.h"
 #include "core/lora/lora_file.h"

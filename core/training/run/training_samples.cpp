@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "core/engine/stable_diffusion_model.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/export/a1111_parameters.h"
 #include "core/export/sweep_record.h"
 #include "core/generation/generation_job.h"
