@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 #include "core/generation/generation_request.h"
 #include "ui/project/project.h"
 #include "ui/project/recent_list.h"

@@ -185,10 +185,10 @@ TEST_CASE("sampling runs equal diffusers' (initial noise, every step's x and x0,
 
     std::vector<at::Tensor> xs, x0s;
     auto predict = [](const at::Tensor& model_input, double t, int) { return model_input * 0.3 + std::sin(t / 100.0); };
-    auto observe = [&](int step, double, double, const at::Tensor& x_next, const at::Tensor& denoised) {
-      CHECK_EQ(step, static_cast<int>(xs.size()));
-      xs.push_back(x_next);
-      x0s.push_back(denoised);
+    auto observe = [&](const SamplingStep& st) {
+      CHECK_EQ(st.step, static_cast<int>(xs.size()));
+      xs.push_back(st.x_next);
+      x0s.push_back(st.denoised);
     };
     const at::Tensor final_x = run_sampling(*sampler, x_init, step_gen, predict, observe);
     const at::Tensor ref_x = f.runs->tensor(name + ".x"), ref_x0 = f.runs->tensor(name + ".x0");

@@ -5,7 +5,7 @@
 // ModelSummary; nothing is computed or guessed here.
 #include <QWidget>
 
-#include "core/engine/model_inspection.h"
+#include "core/pipeline/model_inspection.h"
 
 class QLabel;
 class QStackedLayout;
