@@ -1,8 +1,6 @@
 #include "app/cli/arguments.h"
 
-#include <cmath>
-#include <cstdlib>
-
+#include "core/common/checked_number.h"
 #include "core/common/error.h"
 
 namespace steer::cli {
@@ -51,21 +49,21 @@ std::vector<std::string> Arguments::all(const std::string& name) const {
 
 double Arguments::number(const std::string& name, double fallback) const {
   if (!values_.count(name)) return fallback;
-  const std::string v = get(name);
-  char* end = nullptr;
-  const double d = std::strtod(v.c_str(), &end);
-  if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d))
-    throw InputError("--" + name + " \"" + v + "\" is not a number");
-  return d;
+  return parse_finite_number(get(name), "--" + name);
 }
 
-int64_t Arguments::integer(const std::string& name, int64_t fallback) const {
+int64_t Arguments::integer(const std::string& name, int64_t fallback, int64_t min, int64_t max, const std::string& allowed) const {
   if (!values_.count(name)) return fallback;
-  const std::string v = get(name);
-  char* end = nullptr;
-  const long long n = std::strtoll(v.c_str(), &end, 10);
-  if (v.empty() || end != v.c_str() + v.size()) throw InputError("--" + name + " \"" + v + "\" is not a whole number");
-  return n;
+  return parse_whole_number(get(name), "--" + name, min, max, allowed);
+}
+
+int Arguments::int32(const std::string& name, int fallback, int min, int max, const std::string& allowed) const {
+  return static_cast<int>(integer(name, fallback, min, max, allowed));  // in [min, max], so it fits
+}
+
+int64_t Arguments::seed(const std::string& name, int64_t fallback) const {
+  if (!values_.count(name)) return fallback;
+  return parse_seed(get(name), "--" + name);
 }
 
 std::vector<std::string> split_list(const std::string& text, char separator) {

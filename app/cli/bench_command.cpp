@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/arguments.h"
 #include "app/cli/bench_training.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
@@ -186,33 +187,41 @@ int bench_guided_steps(const BenchOptions& o, const LoadOptions& load) {
 }  // namespace
 
 int run_bench(int argc, char** argv) {
-  BenchOptions o;
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw InputError("option " + a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--model") o.model = value();
-    else if (a == "--latent") o.latent = std::stoll(value());
-    else if (a == "--batch") o.batch = std::stoll(value());
-    else if (a == "--threads") o.threads = std::stoi(value());
-    else if (a == "--repeats") o.repeats = std::max(1, std::stoi(value()));
-    else if (a == "--device") o.device = value();
-    else if (a == "--dtype") o.dtype = value();
-    else if (a == "--unet-config") o.unet_config = value();
-    else if (a == "--guided") o.guided = true;
-    else if (a == "--train-lora") o.train_lora = true;
-    else if (a == "--rank") o.rank = std::stoi(value());
-    else if (a == "--gradient-checkpointing") o.gradient_checkpointing = true;
-    else if (a == "--lora") o.lora = value();
-    else if (a == "--steps") o.steps = std::stoi(value());
-    else if (a == "--help" || a == "-h") { usage(); return 0; }
-    else { usage(); return 2; }
+  // The same checked reader as the other verbs: a number that is not one, or out of range,
+  // is refused naming the option (not an "internal error", not wrapped).
+  Arguments args(argc, argv, {"model", "latent", "batch", "threads", "repeats", "device", "dtype", "unet-config", "rank", "lora", "steps"},
+                 {"help", "guided", "train-lora", "gradient-checkpointing"});
+  const auto& positional = args.positional();
+  if (args.has("help") || std::find(positional.begin(), positional.end(), "-h") != positional.end()) {
+    usage();
+    return 0;
   }
-  if (o.model.empty() == o.unet_config.empty()) { usage(); return 2; }
-  if (o.steps < 3) throw InputError("--steps " + std::to_string(o.steps) + " is too few to time; use 3 or more");
-  if (o.latent <= 0 || o.latent % 8 != 0) throw InputError("--latent " + std::to_string(o.latent) + " must be a positive multiple of 8");
+  if (!positional.empty()) {
+    usage();
+    throw InputError("steer bench takes no positional arguments (got \"" + positional[0] + "\")");
+  }
+  BenchOptions o;
+  o.model = args.get("model");
+  o.unet_config = args.get("unet-config");
+  // Latents up to 512x512 (4096-pixel images); the options that size tensors are bounded so a
+  // typo cannot ask for an absurd allocation.
+  o.latent = args.integer("latent", o.latent, 8, 512, "a positive multiple of 8 up to 512");
+  o.batch = args.integer("batch", o.batch, 1, 256);
+  o.threads = args.int32("threads", o.threads, 0, 1024);
+  o.repeats = args.int32("repeats", o.repeats, 1, 10000);
+  o.device = args.get("device", o.device);
+  o.dtype = args.get("dtype", o.dtype);
+  o.guided = args.has("guided");
+  o.train_lora = args.has("train-lora");
+  o.rank = args.int32("rank", o.rank, 1, 1024);
+  o.gradient_checkpointing = args.has("gradient-checkpointing");
+  o.lora = args.get("lora");
+  o.steps = args.int32("steps", o.steps, 3, 10000, "3 or more steps (up to 10000): fewer are too few to time");
+  if (o.model.empty() == o.unet_config.empty()) {
+    usage();
+    throw InputError("steer bench needs either --model or --unet-config (one of them)");
+  }
+  if (o.latent % 8 != 0) throw InputError("--latent " + std::to_string(o.latent) + " must be a positive multiple of 8");
   if (o.threads > 0) at::set_num_threads(o.threads);
 
   LoadOptions load;

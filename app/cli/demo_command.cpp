@@ -6,9 +6,11 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
 #include "core/demo_model/demo_job.h"
@@ -21,18 +23,6 @@ namespace {
 
 std::atomic<bool> g_demo_cancel{false};
 extern "C" void on_demo_interrupt(int) { g_demo_cancel.store(true); }
-
-std::vector<double> number_list(const Arguments& args, const std::string& name) {
-  std::vector<double> out;
-  for (const auto& item : split_list(args.get(name))) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || end != item.c_str() + item.size())
-      throw InputError("--" + name + " entry \"" + item + "\" is not a number (give a comma-separated list)");
-    out.push_back(v);
-  }
-  return out;
-}
 
 std::string join(const std::vector<double>& values) {
   std::string out;
@@ -85,27 +75,28 @@ int run_demo(int argc, char** argv) {
   if (args.has("quick")) o.make_quick();
   o.model = args.get("model", o.model.string());
   o.output = args.get("out", o.output.string());
-  o.prompts = static_cast<int>(args.integer("prompts", o.prompts));
+  // The ranges DemoOptions::validate allows; those it bounds only below stop at what an int holds.
+  constexpr int kMaxInt = std::numeric_limits<int>::max();
+  o.prompts = args.int32("prompts", o.prompts, 1, 64);
   if (args.has("seeds")) {
-    const int64_t n = args.integer("seeds", 1);
-    if (n < 1 || n > 64) throw InputError("--seeds " + std::to_string(n) + " must be between 1 and 64");
+    const int64_t n = args.integer("seeds", 1, 1, 64);
     o.seeds.clear();
     for (int64_t s = 1; s <= n; ++s) o.seeds.push_back(s);
   }
   if (args.has("lora-steps")) {
-    const int steps = static_cast<int>(args.integer("lora-steps", o.lora_steps));
+    const int steps = args.int32("lora-steps", o.lora_steps, 2, kMaxInt);
     // Without an explicit --weak-step, AG's weak checkpoint stays at the same share of the run.
     if (!args.has("weak-step") && steps >= 2)
       o.weak_step = std::max(1, static_cast<int>(static_cast<int64_t>(o.weak_step) * steps / o.lora_steps));
     o.lora_steps = steps;
   }
-  o.weak_step = static_cast<int>(args.integer("weak-step", o.weak_step));
-  o.rank = static_cast<int>(args.integer("rank", o.rank));
+  o.weak_step = args.int32("weak-step", o.weak_step, 1, kMaxInt);
+  o.rank = args.int32("rank", o.rank, 1, 128);
   o.learning_rate = args.number("learning-rate", o.learning_rate);
-  o.sampler_steps = static_cast<int>(args.integer("sampler-steps", o.sampler_steps));
-  if (args.has("lambdas")) o.lambdas = number_list(args, "lambdas");
-  if (args.has("omegas")) o.omegas = number_list(args, "omegas");
-  o.threads = static_cast<int>(args.integer("threads", o.threads));
+  o.sampler_steps = args.int32("sampler-steps", o.sampler_steps, 1, 1000);
+  if (args.has("lambdas")) o.lambdas = list_option(args, "lambdas", parse_finite_number);
+  if (args.has("omegas")) o.omegas = list_option(args, "omegas", parse_finite_number);
+  o.threads = args.int32("threads", o.threads, 0, kMaxInt);
   o.device = args.get("device", o.device);
   const std::string report = args.get("report", "");
   o.validate();

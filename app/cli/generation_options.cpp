@@ -1,5 +1,6 @@
 #include "app/cli/generation_options.h"
 
+#include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/guidance/guidance_modifier.h"
 
@@ -20,7 +21,7 @@ std::string generation_options_help() {
          "                         (loaded beside it: +2 UNet copies, θ_ft and the θ_ω workspace)\n"
          "  --prompt TEXT          the prompt c\n"
          "  --negative TEXT        the negative prompt, used as ∅ (default: empty)\n"
-         "  --seed N               noise seed (default 0)\n"
+         "  --seed N               noise seed, 0 to 2^63-1 (default 0)\n"
          "  --size WxH | --width W --height H   image size, multiples of 8 (default 512x512)\n"
          "  --steps N              sampling steps (default 30)\n"
          "  --sampler NAME         ddim | euler | euler_a | dpmpp_2m (default euler)\n"
@@ -79,27 +80,25 @@ GenerationRequest request_from(const Arguments& args) {
   GenerationRequest r;
   r.prompt = args.get("prompt");
   r.negative_prompt = args.get("negative");
-  r.seed = args.integer("seed", 0);
-  r.width = static_cast<int>(args.integer("width", 512));
-  r.height = static_cast<int>(args.integer("height", 512));
+  r.seed = args.seed("seed", 0);
+  // The ranges GenerationRequest::validate allows, checked here while the value is still text
+  // so that nothing too large for an int is wrapped before validate sees it.
+  const std::string size_rule = "a positive multiple of 8 up to 4096 (e.g. 512)";
+  r.width = args.int32("width", 512, 1, 4096, size_rule);
+  r.height = args.int32("height", 512, 1, 4096, size_rule);
   if (args.has("size")) {
     const std::string size = args.get("size");
     const auto x = size.find('x');
-    try {
-      if (x == std::string::npos) throw std::invalid_argument("no x");
-      size_t used_w = 0, used_h = 0;
-      r.width = std::stoi(size.substr(0, x), &used_w);
-      r.height = std::stoi(size.substr(x + 1), &used_h);
-      if (used_w != x || used_h != size.size() - x - 1) throw std::invalid_argument("junk");
-    } catch (const std::exception&) {
+    if (x == std::string::npos || x == 0 || x + 1 == size.size())
       throw InputError("--size \"" + size + "\" must be WIDTHxHEIGHT, e.g. 512x512");
-    }
+    r.width = static_cast<int>(parse_whole_number(size.substr(0, x), "--size \"" + size + "\": the width", 1, 4096, size_rule));
+    r.height = static_cast<int>(parse_whole_number(size.substr(x + 1), "--size \"" + size + "\": the height", 1, 4096, size_rule));
   }
-  r.steps = static_cast<int>(args.integer("steps", 30));
+  r.steps = args.int32("steps", 30, 1, 1000);
   r.sampler = args.get("sampler", "euler");
   r.karras_sigmas = args.has("karras");
   r.eta = args.number("eta", 0.0);
-  r.clip_skip = static_cast<int>(args.integer("clip-skip", 0));
+  r.clip_skip = args.int32("clip-skip", 0, 0, 11);
   r.guidance.method = parse_guidance_method(args.get("method", "cfg"));
   r.guidance.scale = args.number("lambda", 7.5);
   if (args.has("omega")) r.guidance.omega = OmegaSchedule::parse(args.get("omega"));

@@ -9,6 +9,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/generation_options.h"
 #include "app/cli/progress_line.h"
+#include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/export/file_naming.h"
 #include "core/export/sweep_exporter.h"
@@ -17,28 +18,6 @@
 
 namespace steer::cli {
 namespace fs = std::filesystem;
-
-namespace {
-
-template <class T, class Parse>
-std::vector<T> list_option(const Arguments& args, const std::string& name, Parse parse) {
-  std::vector<T> out;
-  if (!args.has(name)) return out;
-  for (const auto& item : split_list(args.get(name))) {
-    if (item.empty()) throw InputError("--" + name + " \"" + args.get(name) + "\" has an empty entry; separate values with commas");
-    out.push_back(parse(item));
-  }
-  return out;
-}
-
-double parse_double(const std::string& text, const std::string& option) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) throw InputError("--" + option + " entry \"" + text + "\" is not a number");
-  return v;
-}
-
-}  // namespace
 
 int run_sweep(int argc, char** argv) {
   auto options = generation_options();
@@ -76,11 +55,12 @@ int run_sweep(int argc, char** argv) {
     plan = SweepPlan::from_json(read_json_file(file), file.string(), base);
   } else {
     plan.base = base;
-    plan.methods = list_option<std::string>(args, "methods", [](const std::string& s) { return s; });
+    const auto text = [](const std::string& s, const std::string&) { return s; };
+    plan.methods = list_option(args, "methods", text);
     if (plan.methods.empty()) plan.methods = {guidance_method_name(base.guidance.method)};
-    plan.lambdas = list_option<double>(args, "lambdas", [](const std::string& s) { return parse_double(s, "lambdas"); });
-    plan.omegas = list_option<std::string>(args, "omegas", [](const std::string& s) { return s; });
-    plan.seeds = list_option<int64_t>(args, "seeds", [](const std::string& s) { return static_cast<int64_t>(parse_double(s, "seeds")); });
+    plan.lambdas = list_option(args, "lambdas", parse_finite_number);
+    plan.omegas = list_option(args, "omegas", text);
+    plan.seeds = list_option(args, "seeds", parse_seed);
     const auto prompts = args.all("prompt");
     if (prompts.size() > 1) plan.prompts = prompts;
   }

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
@@ -35,14 +36,15 @@ int run_train_base(int argc, char** argv) {
   }
   r.work = args.get("work", "build/demo-base");
   r.output = args.get("out", "resources/demo-model");
-  r.seed = static_cast<uint64_t>(args.integer("seed", static_cast<int64_t>(r.seed)));
-  r.images = static_cast<int>(args.integer("images", r.images));
-  r.vae_steps = static_cast<int>(args.integer("vae-steps", r.vae_steps));
-  r.unet_steps = static_cast<int>(args.integer("unet-steps", r.unet_steps));
-  r.vae_batch = static_cast<int>(args.integer("vae-batch", r.vae_batch));
-  r.batch = static_cast<int>(args.integer("batch", r.batch));
+  constexpr int kMaxInt = std::numeric_limits<int>::max();
+  r.seed = static_cast<uint64_t>(args.seed("seed", static_cast<int64_t>(r.seed)));  // 0 to 2^63-1, as every seed
+  r.images = args.int32("images", r.images, 1, kMaxInt);
+  r.vae_steps = args.int32("vae-steps", r.vae_steps, 1, kMaxInt);
+  r.unet_steps = args.int32("unet-steps", r.unet_steps, 1, kMaxInt);
+  r.vae_batch = args.int32("vae-batch", r.vae_batch, 1, kMaxInt);
+  r.batch = args.int32("batch", r.batch, 1, kMaxInt);
   r.learning_rate = args.number("learning-rate", r.learning_rate);
-  r.warmup_steps = static_cast<int>(args.integer("warmup-steps", r.warmup_steps));
+  r.warmup_steps = args.int32("warmup-steps", r.warmup_steps, 0, kMaxInt);
   r.caption_dropout = args.number("caption-dropout", r.caption_dropout);
   r.device = args.get("device", "cpu");
   if (r.images < 1 || r.vae_steps < 1 || r.unet_steps < 1) throw InputError("--images, --vae-steps and --unet-steps must be at least 1");

@@ -9,6 +9,7 @@
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
 #include "core/training/training_run.h"
@@ -71,14 +72,8 @@ json::Value settings_from_flags(const Arguments& args, const TrainingSettings& d
     if (value.is_string()) {
       out.set(key, text);
     } else {
-      try {
-        size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used != text.size()) throw std::invalid_argument(text);
-        out.set(key, v);
-      } catch (const std::exception&) {
-        throw InputError("--" + flag + " \"" + text + "\" is not a number");
-      }
+      // A finite number; whole-number settings are checked for range by TrainingSettings::from_json.
+      out.set(key, parse_finite_number(text, "--" + flag));
     }
   }
   if (args.has("sample-prompt")) {
@@ -86,20 +81,15 @@ json::Value settings_from_flags(const Arguments& args, const TrainingSettings& d
     for (const auto& p : args.all("sample-prompt")) prompts.emplace_back(p);
     out.set("sample_prompts", std::move(prompts));
   }
-  auto integer_list = [&](const std::string& flag, const std::string& key) {
+  auto integer_list = [&](const std::string& flag, const std::string& key, auto parse) {
     if (!args.has(flag)) return;
     json::Array list;
-    for (const auto& part : split_list(args.get(flag))) {
-      try {
-        list.emplace_back(static_cast<int64_t>(std::stoll(part)));
-      } catch (const std::exception&) {
-        throw InputError("--" + flag + ": \"" + part + "\" is not a whole number");
-      }
-    }
+    for (int64_t v : list_option(args, flag, parse)) list.emplace_back(v);
     out.set(key, std::move(list));
   };
-  integer_list("sample-seeds", "sample_seeds");
-  integer_list("background", "background");
+  integer_list("sample-seeds", "sample_seeds", parse_seed);
+  integer_list("background", "background",
+               [](const std::string& s, const std::string& what) { return parse_whole_number(s, what, 0, 255); });
   return out;
 }
 

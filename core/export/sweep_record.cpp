@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/formats/json_whole_number.h"
 
 namespace steer {
 
@@ -52,13 +53,9 @@ void read_int(const json::Value& object, std::string_view key, int& out) {
   const json::Value* v = object.find(key);
   if (!v || v->is_null()) return;
   if (!v->is_number()) wrong_type(key, "a whole number");
-  try {
-    const int64_t n = v->as_int();
-    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max()) wrong_type(key, "a whole number in range");
-    out = static_cast<int>(n);
-  } catch (const json::TypeError&) {
-    wrong_type(key, "a whole number");
-  }
+  // A fraction or a value beyond an int is refused with the value, never truncated or wrapped.
+  out = static_cast<int>(json::whole_number(*v, "The setting \"" + std::string(key) + "\"", std::numeric_limits<int>::min(),
+                                            std::numeric_limits<int>::max()));
 }
 
 void read_bool(const json::Value& object, std::string_view key, bool& out) {

@@ -1,10 +1,13 @@
 #include "core/generation/sweep_plan.h"
 
 #include <cstdio>
+#include <limits>
 #include <set>
 
+#include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
+#include "core/formats/json_whole_number.h"
 
 namespace steer {
 std::vector<SweepPlan::Axis> SweepPlan::axes() const {
@@ -107,18 +110,27 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     }
     return out;
   };
+  // Whole-number settings: a fraction or a value beyond an int is refused here, naming the key
+  // (never truncated or wrapped); one that fits is left to GenerationRequest::validate, whose
+  // range `allowed` repeats for the message.
+  auto whole = [&](const std::string& key, const json::Value& v, const std::string& allowed) {
+    return static_cast<int>(json::whole_number(v, name + ": \"" + key + "\"", std::numeric_limits<int>::min(),
+                                               std::numeric_limits<int>::max(), "a whole number " + allowed));
+  };
+  const std::string size_rule = "that is a positive multiple of 8 up to 4096 (e.g. 512)";
+  const std::string seed_rule = std::string("a seed from ") + kSeedRangeText;
   SweepPlan plan;
   try {
     if (const auto* v = file.find("prompt")) base.prompt = v->as_string();
     if (const auto* v = file.find("negative")) base.negative_prompt = v->as_string();
-    if (const auto* v = file.find("steps")) base.steps = static_cast<int>(v->as_int());
+    if (const auto* v = file.find("steps")) base.steps = whole("steps", *v, "from 1 to 1000");
     if (const auto* v = file.find("sampler")) base.sampler = v->as_string();
-    if (const auto* v = file.find("width")) base.width = static_cast<int>(v->as_int());
-    if (const auto* v = file.find("height")) base.height = static_cast<int>(v->as_int());
+    if (const auto* v = file.find("width")) base.width = whole("width", *v, size_rule);
+    if (const auto* v = file.find("height")) base.height = whole("height", *v, size_rule);
     if (const auto* v = file.find("karras")) base.karras_sigmas = v->as_bool();
     if (const auto* v = file.find("eta")) base.eta = v->as_number();
-    if (const auto* v = file.find("clip_skip")) base.clip_skip = static_cast<int>(v->as_int());
-    if (const auto* v = file.find("seed")) base.seed = v->as_int();
+    if (const auto* v = file.find("clip_skip")) base.clip_skip = whole("clip_skip", *v, "from 0 to 11");
+    if (const auto* v = file.find("seed")) base.seed = json::whole_number(*v, name + ": \"seed\"", 0, kLargestSeed, seed_rule);
     if (const auto* v = file.find("lambda")) base.guidance.scale = v->as_number();
     if (const auto* v = file.find("method")) base.guidance.method = parse_guidance_method(v->as_string());
     if (const auto* v = file.find("omega")) base.guidance.omega = OmegaSchedule::parse(v->is_string() ? v->as_string() : number_text(v->as_number()));
@@ -131,18 +143,22 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
   plan.base = base;
   if (file.contains("methods")) plan.methods = strings("methods");
   else plan.methods = {guidance_method_name(base.guidance.method)};
-  for (const auto& s : strings("lambdas")) {
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size()) throw fail("lambdas", "entry \"" + s + "\" is not a number");
-    plan.lambdas.push_back(v);
+  {
+    size_t position = 0;
+    for (const auto& s : strings("lambdas"))
+      plan.lambdas.push_back(parse_finite_number(s, name + ": \"lambdas\" entry " + std::to_string(++position)));
   }
   plan.omegas = strings("omegas");
-  for (const auto& s : strings("seeds")) {
-    char* end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (end != s.c_str() + s.size()) throw fail("seeds", "entry \"" + s + "\" is not a whole number");
-    plan.seeds.push_back(v);
+  // Seeds are read from the JSON numbers themselves (a number's text through a double would
+  // round seeds above 2^53), or from strings holding a whole number.
+  if (const json::Value* list = file.find("seeds")) {
+    if (!list->is_array() || list->as_array().empty()) throw fail("seeds", "must be a non-empty list");
+    size_t position = 0;
+    for (const auto& e : list->as_array()) {
+      const std::string what = name + ": \"seeds\" entry " + std::to_string(++position);
+      if (e.is_string()) plan.seeds.push_back(parse_seed(e.as_string(), what));
+      else plan.seeds.push_back(json::whole_number(e, what, 0, kLargestSeed, seed_rule));
+    }
   }
   plan.prompts = strings("prompts");
   return plan;

@@ -49,7 +49,11 @@ std::vector<int64_t> get_int_list(const json::Value& c, const std::string& file,
   std::vector<int64_t> out;
   for (const auto& e : v->as_array()) {
     if (!e.is_number()) bad(file, key, "must be a list of integers, found " + v->dump());
-    out.push_back(e.as_int());
+    try {
+      out.push_back(e.as_int());
+    } catch (const json::TypeError&) {
+      bad(file, key, "must be a list of integers, found " + e.dump() + " in " + v->dump());
+    }
   }
   return out;
 }
@@ -70,15 +74,30 @@ std::vector<int64_t> per_block(const json::Value& c, const std::string& file, co
                                int64_t fallback) {
   const json::Value* v = c.find(key);
   if (!v || v->is_null()) return std::vector<int64_t>(blocks, fallback);
-  if (v->is_number()) return std::vector<int64_t>(blocks, v->as_int());
+  if (v->is_number()) return std::vector<int64_t>(blocks, get_int(c, file, key, fallback));
   auto list = get_int_list(c, file, key);
   if (list.size() != blocks)
     bad(file, key, "has " + std::to_string(list.size()) + " entries but the model has " + std::to_string(blocks) + " down blocks");
   return list;
 }
 
-void require_positive(const std::string& file, const std::string& key, int64_t v) {
-  if (v <= 0) bad(file, key, "must be positive, found " + std::to_string(v));
+// Counts and sizes (channels, layers, heads, tokens): at least 1, and at most far beyond any
+// real model's, so that products of them cannot overflow and a damaged config is blamed on
+// the config — before any weights are matched against the architecture it describes.
+constexpr int64_t kLargestCount = int64_t{1} << 20;
+const char* const kFixConfig = "; the config is damaged: correct the value or get the model's config.json again";
+
+void require_positive(const std::string& file, const std::string& key, int64_t v, const std::string& where = "") {
+  if (v <= 0) bad(file, key, "must be a positive whole number, found " + std::to_string(v) + where + kFixConfig);
+  if (v > kLargestCount)
+    bad(file, key, "is " + std::to_string(v) + where + ", larger than any model's (at most " + std::to_string(kLargestCount) + ")" +
+                       kFixConfig);
+}
+
+// The per-block form: names the block when there is more than one.
+void require_positive(const std::string& file, const std::string& key, const std::vector<int64_t>& values) {
+  for (size_t i = 0; i < values.size(); ++i)
+    require_positive(file, key, values[i], values.size() > 1 ? " for block " + std::to_string(i) : "");
 }
 
 }  // namespace
@@ -89,6 +108,9 @@ UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
   u.in_channels = get_int(c, file, "in_channels", 4);
   u.out_channels = get_int(c, file, "out_channels", 4);
   u.sample_size = get_int(c, file, "sample_size", 64);
+  require_positive(file, "in_channels", u.in_channels);
+  require_positive(file, "out_channels", u.out_channels);
+  require_positive(file, "sample_size", u.sample_size);
   u.block_out_channels = get_int_list(c, file, "block_out_channels");
   u.down_block_types = get_string_list(c, file, "down_block_types");
   u.up_block_types = get_string_list(c, file, "up_block_types");
@@ -107,16 +129,20 @@ UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
   u.mid_block_type = get_string(c, file, "mid_block_type", "UNetMidBlock2DCrossAttn");
   if (u.mid_block_type != "UNetMidBlock2DCrossAttn")
     bad(file, "mid_block_type", "is \"" + u.mid_block_type + "\"; only UNetMidBlock2DCrossAttn is supported");
-  for (int64_t ch : u.block_out_channels) require_positive(file, "block_out_channels", ch);
+  require_positive(file, "block_out_channels", u.block_out_channels);
 
   u.layers_per_block = per_block(c, file, "layers_per_block", n, 2);
+  require_positive(file, "layers_per_block", u.layers_per_block);
   // diffusers: num_attention_heads = num_attention_heads or attention_head_dim (the
   // config's "attention_head_dim" really is the head count, spec §1.2).
   const json::Value* heads = c.find("num_attention_heads");
-  u.num_attention_heads = (heads && !heads->is_null()) ? per_block(c, file, "num_attention_heads", n, 8)
-                                                       : per_block(c, file, "attention_head_dim", n, 8);
+  const std::string heads_key = (heads && !heads->is_null()) ? "num_attention_heads" : "attention_head_dim";
+  u.num_attention_heads = per_block(c, file, heads_key, n, 8);
+  require_positive(file, heads_key, u.num_attention_heads);
   u.cross_attention_dim = per_block(c, file, "cross_attention_dim", n, 1280);
+  require_positive(file, "cross_attention_dim", u.cross_attention_dim);
   u.transformer_layers_per_block = per_block(c, file, "transformer_layers_per_block", n, 1);
+  require_positive(file, "transformer_layers_per_block", u.transformer_layers_per_block);
   u.use_linear_projection = get_bool(c, file, "use_linear_projection", false);
   u.upcast_attention = get_bool(c, file, "upcast_attention", false);
   u.norm_num_groups = get_int(c, file, "norm_num_groups", 32);
@@ -126,10 +152,14 @@ UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
   u.downsample_padding = get_int(c, file, "downsample_padding", 1);
   u.conv_in_kernel = get_int(c, file, "conv_in_kernel", 3);
   u.conv_out_kernel = get_int(c, file, "conv_out_kernel", 3);
+  require_positive(file, "norm_num_groups", u.norm_num_groups);
+  require_positive(file, "conv_in_kernel", u.conv_in_kernel);
+  require_positive(file, "conv_out_kernel", u.conv_out_kernel);
+  if (u.downsample_padding < 0 || u.downsample_padding > 8)
+    bad(file, "downsample_padding", "must be a whole number from 0 to 8, found " + std::to_string(u.downsample_padding) + kFixConfig);
   for (size_t i = 0; i < n; ++i) {
-    require_positive(file, "attention_head_dim", u.num_attention_heads[i]);
     if (u.block_out_channels[i] % u.num_attention_heads[i] != 0)
-      bad(file, "attention_head_dim", "gives " + std::to_string(u.num_attention_heads[i]) + " heads, which do not divide the " +
+      bad(file, heads_key, "gives " + std::to_string(u.num_attention_heads[i]) + " heads, which do not divide the " +
                                           std::to_string(u.block_out_channels[i]) + " channels of block " + std::to_string(i));
     if (u.block_out_channels[i] % u.norm_num_groups != 0)
       bad(file, "norm_num_groups", "(" + std::to_string(u.norm_num_groups) + ") does not divide the " +
@@ -163,6 +193,8 @@ UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
   if (u.addition_embed_type == "text_time") {
     u.addition_time_embed_dim = get_int(c, file, "addition_time_embed_dim", 256);
     u.projection_class_embeddings_input_dim = get_int(c, file, "projection_class_embeddings_input_dim", 2816);
+    require_positive(file, "addition_time_embed_dim", u.addition_time_embed_dim);
+    require_positive(file, "projection_class_embeddings_input_dim", u.projection_class_embeddings_input_dim);
   }
   if (u.conv_in_kernel % 2 == 0) bad(file, "conv_in_kernel", "must be odd");
   if (u.conv_out_kernel % 2 == 0) bad(file, "conv_out_kernel", "must be odd");
@@ -177,9 +209,19 @@ VaeConfig VaeConfig::parse(const json::Value& c, const std::string& file) {
   v.latent_channels = get_int(c, file, "latent_channels", 4);
   v.block_out_channels = get_int_list(c, file, "block_out_channels");
   if (v.block_out_channels.empty()) bad(file, "block_out_channels", "is empty");
+  // Each level halves the image (downscale_factor() is 2^(levels - 1)); SD's VAEs have 4.
+  if (v.block_out_channels.size() > 16)
+    bad(file, "block_out_channels", "has " + std::to_string(v.block_out_channels.size()) + " levels; at most 16 are supported" + kFixConfig);
   v.layers_per_block = get_int(c, file, "layers_per_block", 2);
   v.norm_num_groups = get_int(c, file, "norm_num_groups", 32);
   v.sample_size = get_int(c, file, "sample_size", 512);
+  require_positive(file, "in_channels", v.in_channels);
+  require_positive(file, "out_channels", v.out_channels);
+  require_positive(file, "latent_channels", v.latent_channels);
+  require_positive(file, "block_out_channels", v.block_out_channels);
+  require_positive(file, "layers_per_block", v.layers_per_block);
+  require_positive(file, "norm_num_groups", v.norm_num_groups);
+  require_positive(file, "sample_size", v.sample_size);
   v.scaling_factor = get_number(c, file, "scaling_factor", 0.18215);
   v.shift_factor = get_number(c, file, "shift_factor", 0.0);
   v.use_quant_conv = get_bool(c, file, "use_quant_conv", true);
@@ -219,7 +261,16 @@ ClipTextConfig ClipTextConfig::parse(const json::Value& c, const std::string& fi
   t.eos_token_id = get_int(c, file, "eos_token_id", 2);
   if (t.hidden_act != "quick_gelu" && t.hidden_act != "gelu")
     bad(file, "hidden_act", "is \"" + t.hidden_act + "\"; CLIP text encoders use \"quick_gelu\" (SD 1.x) or \"gelu\" (SD 2.x)");
+  require_positive(file, "vocab_size", t.vocab_size);
+  require_positive(file, "hidden_size", t.hidden_size);
+  require_positive(file, "intermediate_size", t.intermediate_size);
   require_positive(file, "num_attention_heads", t.num_attention_heads);
+  require_positive(file, "num_hidden_layers", t.num_hidden_layers);
+  require_positive(file, "max_position_embeddings", t.max_position_embeddings);
+  require_positive(file, "projection_dim", t.projection_dim);
+  if (t.eos_token_id < 0 || t.eos_token_id >= t.vocab_size)
+    bad(file, "eos_token_id", "is " + std::to_string(t.eos_token_id) + ", not a token of the vocabulary (0 to " +
+                                  std::to_string(t.vocab_size - 1) + ")" + kFixConfig);
   if (t.hidden_size % t.num_attention_heads != 0)
     bad(file, "num_attention_heads", "(" + std::to_string(t.num_attention_heads) + ") does not divide hidden_size " + std::to_string(t.hidden_size));
   const json::Value* arch = c.find("architectures");

@@ -117,6 +117,54 @@ def main() -> int:
             r = run(steer, "generate", *common, "--prompt", "x", "--out", str(tmp / "bad.png"), *args, expect_ok=False)
             check(r.returncode != 0 and fragment in r.stderr and not (tmp / "bad.png").exists(),
                   f"refused: {' '.join(args)} -> {r.stderr.strip()[:110]}")
+        # Numbers that do not fit their setting are refused naming the option and the value,
+        # never wrapped (4294967297 -> 1), saturated (2^64 -> 2^63-1) or truncated (2.5 -> 2).
+        for args, fragments in [
+            (["--steps", "4294967297"], ["--steps 4294967297", "1 to 1000"]),
+            (["--seed", "18446744073709551616"], ["--seed 18446744073709551616", "out of range", "2^63-1"]),
+            (["--seed", "18446744073709551615"], ["--seed 18446744073709551615", "out of range", "2^63-1"]),
+            (["--seed", "-1"], ["--seed -1", "2^63-1"]),
+            (["--seed", "7.5"], ["--seed \"7.5\"", "not a whole number"]),
+            (["--width", "1e3"], ["--width \"1e3\"", "not a whole number"]),
+            (["--clip-skip", "4294967296"], ["--clip-skip 4294967296", "0 to 11"]),
+            (["--size", "4294967360x64"], ["--size \"4294967360x64\"", "4294967360", "out of range"]),
+            (["--lambda", "inf"], ["--lambda \"inf\"", "finite"]),
+        ]:
+            r = run(steer, "generate", *common, "--prompt", "x", "--out", str(tmp / "bad.png"), *args, expect_ok=False)
+            check(r.returncode == 1 and all(f in r.stderr for f in fragments) and not (tmp / "bad.png").exists(),
+                  f"refused: {' '.join(args)} -> {r.stderr.strip()[:140]}")
+        for args, fragments in [
+            (["--seeds", "1,2.5"], ["--seeds entry 2 \"2.5\"", "not a whole number"]),
+            (["--seeds", "1,18446744073709551616"], ["--seeds entry 2 18446744073709551616", "out of range"]),
+            (["--seeds", "3,-1"], ["--seeds entry 2 -1", "out of range"]),
+            (["--seeds", "1,,2"], ["--seeds \"1,,2\"", "entry 2 is empty"]),
+            (["--lambdas", "5,nan"], ["--lambdas entry 2 \"nan\"", "finite"]),
+        ]:
+            r = run(steer, "sweep", *common, "--prompt", "x", "--out-dir", str(tmp), "--name", "badlist", *args, expect_ok=False)
+            check(r.returncode == 1 and all(f in r.stderr for f in fragments) and not (tmp / "badlist").exists(),
+                  f"refused: sweep {' '.join(args)} -> {r.stderr.strip()[:140]}")
+        for content, fragments in [
+            ({"steps": 4294967297}, ["\"steps\" 4294967297", "out of range"]),
+            ({"seeds": [9223372036854775808]}, ["\"seeds\" entry 1 9223372036854775808", "out of range", "2^63-1"]),
+            ({"seeds": [1, 18446744073709551616]}, ["\"seeds\" entry 2", "out of range", "2^63-1"]),  # beyond 64 bits: shown as a double
+        ]:
+            numbers_file = tmp / "numbers.json"
+            numbers_file.write_text(json.dumps(content))
+            r = run(steer, "sweep", *common, "--prompt", "x", "--sweep-file", str(numbers_file), "--out-dir", str(tmp),
+                    "--name", "badfile", expect_ok=False)
+            check(r.returncode == 1 and str(numbers_file) in r.stderr and all(f in r.stderr for f in fragments)
+                  and not (tmp / "badfile").exists(), f"refused: sweep file {content} -> {r.stderr.strip()[:140]}")
+        # steer bench reads its numbers with the same checked reader (not an "internal error").
+        unet_config = model / "unet" / "config.json"
+        for args, fragments in [
+            (["--latent", "abc"], ["--latent \"abc\"", "not a whole number"]),
+            (["--repeats", "99999999999999999999"], ["--repeats 99999999999999999999", "out of range"]),
+            (["--batch", "4294967298"], ["--batch 4294967298", "out of range"]),
+            (["--steps", "2.5"], ["--steps \"2.5\"", "not a whole number"]),
+        ]:
+            r = run(steer, "bench", "--unet-config", str(unet_config), *args, expect_ok=False)
+            check(r.returncode == 1 and all(f in r.stderr for f in fragments) and "internal error" not in r.stderr
+                  and "BENCH_JSON" not in r.stdout, f"refused: bench {' '.join(args)} -> {r.stderr.strip()[:140]}")
         sweep_file = tmp / "typo.json"
         sweep_file.write_text(json.dumps({"methods": ["cfg", "pg"], "omegaz": [0, 1]}))
         r = run(steer, "sweep", *common, "--prompt", "x", "--sweep-file", str(sweep_file), "--out-dir", str(tmp),

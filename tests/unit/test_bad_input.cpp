@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "core/common/error.h"
+#include "core/formats/json.h"
+#include "core/generation/sweep_plan.h"
 #include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
 #include "tests/support/temp_folder.h"
@@ -209,6 +211,104 @@ TEST_CASE("components from different families: an SD2 text encoder beside an SD1
   fs::remove_all(model / "text_encoder");
   fs::copy(fixture("sd2-tiny") / "text_encoder", model / "text_encoder", fs::copy_options::recursive);
   CHECK_THROWS_WITH(StableDiffusionModel::load(model), "cross_attention_dim", "hidden_size", "different model families");
+}
+
+// ---------------------------------------------------------------- counts in model configs
+
+namespace {
+
+// A count or size in a component's config.json that is zero, negative or not whole is the
+// config's fault: refused with the file and the field, before any weights are matched (so
+// never reported as a weight mismatch).
+void check_config_refused(const std::string& component, const std::string& from, const std::string& to,
+                          std::initializer_list<std::string> fragments) {
+  TempFolder dir;
+  auto model = copy_model(dir, "sd1-tiny");
+  replace_in_file(model / component / "config.json", from, to);
+  try {
+    StableDiffusionModel::load(model);
+    CHECK_MSG(false, component << "/config.json with " << to << " loaded");
+  } catch (const WeightMismatchError& e) {
+    CHECK_MSG(false, component << "/config.json with " << to << " was blamed on the weights: " << e.what());
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    CHECK_MSG(msg.find(component + "/config.json") != std::string::npos, msg);
+    for (const auto& f : fragments) CHECK_MSG(msg.find(f) != std::string::npos, "message \"" << msg << "\" lacks \"" << f << "\"");
+  } catch (const std::exception& e) {
+    CHECK_MSG(false, component << "/config.json with " << to << " gave an error that is not an InputError: " << e.what());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("unet config: zero, negative and fractional counts name the config and the field") {
+  check_config_refused("unet", "\"layers_per_block\": 2", "\"layers_per_block\": 0", {"\"layers_per_block\"", "found 0"});
+  check_config_refused("unet", "\"layers_per_block\": 2", "\"layers_per_block\": 2.5", {"\"layers_per_block\"", "2.5"});
+  check_config_refused("unet", "\"num_attention_heads\": null", "\"num_attention_heads\": -1",
+                       {"\"num_attention_heads\"", "found -1"});
+  check_config_refused("unet", "\"block_out_channels\": [\n    32,", "\"block_out_channels\": [\n    0,",
+                       {"\"block_out_channels\"", "found 0"});
+  check_config_refused("unet", "\"block_out_channels\": [\n    32,", "\"block_out_channels\": [\n    32.5,",
+                       {"\"block_out_channels\"", "32.5"});
+  check_config_refused("unet", "\"sample_size\": 8", "\"sample_size\": 0", {"\"sample_size\"", "found 0"});
+  check_config_refused("unet", "\"cross_attention_dim\": 32", "\"cross_attention_dim\": -32", {"\"cross_attention_dim\"", "found -32"});
+  check_config_refused("unet", "\"transformer_layers_per_block\": 1", "\"transformer_layers_per_block\": 0",
+                       {"\"transformer_layers_per_block\"", "found 0"});
+  check_config_refused("unet", "\"in_channels\": 4", "\"in_channels\": 0", {"\"in_channels\"", "found 0"});
+}
+
+TEST_CASE("vae config: zero and negative counts name the config and the field") {
+  check_config_refused("vae", "\"layers_per_block\": 2", "\"layers_per_block\": 0", {"\"layers_per_block\"", "found 0"});
+  check_config_refused("vae", "\"sample_size\": 64", "\"sample_size\": -64", {"\"sample_size\"", "found -64"});
+  check_config_refused("vae", "\"latent_channels\": 4", "\"latent_channels\": 0", {"\"latent_channels\"", "found 0"});
+  check_config_refused("vae", "\"block_out_channels\": [\n    32,", "\"block_out_channels\": [\n    -32,",
+                       {"\"block_out_channels\"", "-32"});
+}
+
+TEST_CASE("text encoder config: zero and negative sizes name the config and the field") {
+  check_config_refused("text_encoder", "\"hidden_size\": 32", "\"hidden_size\": 0", {"\"hidden_size\"", "found 0"});
+  check_config_refused("text_encoder", "\"vocab_size\": 49408", "\"vocab_size\": 0", {"\"vocab_size\"", "found 0"});
+  check_config_refused("text_encoder", "\"num_hidden_layers\": 3", "\"num_hidden_layers\": -1", {"\"num_hidden_layers\"", "found -1"});
+  check_config_refused("text_encoder", "\"intermediate_size\": 37", "\"intermediate_size\": 0", {"\"intermediate_size\"", "found 0"});
+  check_config_refused("text_encoder", "\"max_position_embeddings\": 77", "\"max_position_embeddings\": 0",
+                       {"\"max_position_embeddings\"", "found 0"});
+  check_config_refused("text_encoder", "\"eos_token_id\": 2", "\"eos_token_id\": -1", {"\"eos_token_id\"", "-1"});
+}
+
+// ---------------------------------------------------------------- sweep files
+
+TEST_CASE("sweep file: whole-number settings that do not fit are refused, not wrapped") {
+  const GenerationRequest base;
+  auto plan = [&](const std::string& text) { return SweepPlan::from_json(json::parse(text), "grid.json", base); };
+  CHECK_THROWS_WITH(plan(R"({"steps": 4294967297})"), "grid.json", "\"steps\"", "4294967297", "1 to 1000");
+  CHECK_THROWS_WITH(plan(R"({"width": 4294967304})"), "grid.json", "\"width\"", "4294967304", "multiple of 8");
+  CHECK_THROWS_WITH(plan(R"({"height": 2.5})"), "grid.json", "\"height\"", "2.5", "not a whole number");
+  CHECK_THROWS_WITH(plan(R"({"clip_skip": 4294967296})"), "grid.json", "\"clip_skip\"", "4294967296");
+  CHECK_THROWS_WITH(plan(R"({"seed": 18446744073709551615})"), "grid.json", "\"seed\"", "18446744073709551615", "2^63-1");
+  CHECK_THROWS_WITH(plan(R"({"seed": -1})"), "grid.json", "\"seed\"", "-1", "2^63-1");
+}
+
+TEST_CASE("sweep file: seed lists keep every seed exactly or refuse the entry") {
+  const GenerationRequest base;
+  auto plan = [&](const std::string& text) { return SweepPlan::from_json(json::parse(text), "grid.json", base); };
+  CHECK_THROWS_WITH(plan(R"({"seeds": [1, 1.5]})"), "grid.json", "\"seeds\" entry 2", "1.5", "not a whole number");
+  CHECK_THROWS_WITH(plan(R"({"seeds": [1, "99999999999999999999"]})"), "grid.json", "\"seeds\" entry 2", "99999999999999999999",
+                    "out of range");
+  CHECK_THROWS_WITH(plan(R"({"seeds": [18446744073709551616]})"), "grid.json", "\"seeds\" entry 1", "out of range");
+  CHECK_THROWS_WITH(plan(R"({"seeds": [-3]})"), "grid.json", "\"seeds\" entry 1", "-3");
+  CHECK_THROWS_WITH(plan(R"({"seeds": ["7x"]})"), "grid.json", "\"seeds\" entry 1", "7x", "not a whole number");
+  CHECK_THROWS_WITH(plan(R"({"lambdas": [5, "inf"]})"), "grid.json", "\"lambdas\" entry 2", "inf");
+  // 2^53 + 1 has no double: it must arrive as written, not rounded through one.
+  const SweepPlan exact = plan(R"({"seeds": [9007199254740993, "9223372036854775807"]})");
+  REQUIRE(exact.seeds.size() == 2);
+  CHECK_EQ(exact.seeds[0], int64_t{9007199254740993});
+  CHECK_EQ(exact.seeds[1], int64_t{9223372036854775807});
+}
+
+// Last: before these were checked, a zero here was an integer division by zero.
+TEST_CASE("model configs: norm_num_groups 0 is refused, not divided by") {
+  check_config_refused("unet", "\"norm_num_groups\": 32", "\"norm_num_groups\": 0", {"\"norm_num_groups\"", "found 0"});
+  check_config_refused("vae", "\"norm_num_groups\": 32", "\"norm_num_groups\": 0", {"\"norm_num_groups\"", "found 0"});
 }
 
 STEER_TEST_MAIN()
