@@ -6,7 +6,7 @@
 
 #include "app/cli/commands.h"
 #include "core/common/error.h"
-#include "core/generation/generation_job.h"
+#include "app/cli/job_outcome.h"
 
 namespace {
 
@@ -48,6 +48,14 @@ int main(int argc, char** argv) {
       return 2;
     }
 #endif
+  } catch (const steer::cli::JobDidNotFinish& e) {
+    const steer::JobOutcome& outcome = e.outcome();
+    if (outcome.cancelled()) {
+      std::cerr << "steer " << command << ": cancelled\n";
+      return 130;
+    }
+    std::cerr << "steer " << command << ": " << outcome.message << "\n";
+    return outcome.internal_error ? 3 : 1;
   } catch (const steer::JobCancelled&) {
     std::cerr << "steer " << command << ": cancelled\n";
     return 130;

@@ -1,64 +1,19 @@
-// steer bench: times the three pieces of a generation step on fixed, reproducible inputs.
-// tests/bench/bench_vs_diffusers.py runs it next to diffusers on the same model, inputs
-// and thread count, and prints the ratio.
-#include <ATen/ATen.h>
-#include <ATen/Parallel.h>
-#include <c10/core/InferenceMode.h>
-
+// steer bench: times the pieces of a generation step, whole guided steps, a random-weight UNet
+// or LoRA training steps on fixed, reproducible inputs, through the engine (Engine::benchmark;
+// the measurements live in core/bench/). tests/bench/bench_vs_diffusers.py runs it next to
+// diffusers on the same model, inputs and thread count, and prints the ratio.
 #include <algorithm>
-#include <chrono>
-#include <cstring>
-#include <functional>
 #include <iostream>
 #include <string>
-#include <vector>
 
 #include "app/cli/arguments.h"
-#include "app/cli/bench_training.h"
 #include "app/cli/commands.h"
+#include "app/cli/job_outcome.h"
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
-#include "core/generation/generation_job.h"
-#include "core/generation/latent_preview.h"
-#include "core/io/diffusers_folder.h"
-#include "core/models/lora_branch.h"
-#include "core/sampling/noise_schedule.h"
-#include "core/sampling/sampler.h"
+#include "core/engine/engine.h"
 
 namespace steer::cli {
-namespace fs = std::filesystem;
 namespace {
-
-struct BenchOptions {
-  std::string model;
-  int64_t latent = 16;
-  int64_t batch = 2;
-  int threads = 0;
-  int repeats = 3;
-  std::string device = "cpu";
-  std::string dtype = "fp32";
-  std::string unet_config;  // time a UNet built from this config with random weights
-  bool guided = false;      // time whole guided steps (CFG, and PG with --lora)
-  bool train_lora = false;  // time LoRA training steps (bench_training.h)
-  int rank = 4;
-  bool gradient_checkpointing = false;
-  std::string lora;
-  int steps = 6;
-};
-
-double median_ms(int repeats, const std::function<void()>& fn, const std::function<void()>& sync) {
-  fn();  // warm-up: allocator, kernel selection, lazy initialisation
-  sync();
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    sync();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
 
 void usage() {
   std::cerr << "usage: steer bench --model <folder> [--latent N (16)] [--batch N (2)] [--threads N] [--repeats N (3)]\n"
@@ -71,117 +26,6 @@ void usage() {
                "       steer bench --model <folder> --guided [--lora FILE] [--steps N (6)] [same options]\n"
                "                   times whole guided steps: CFG, and PG (omega 0.5) with the LoRA, and the\n"
                "                   live preview's share of a step\n";
-}
-
-// The UNet of a config with random weights: its speed does not depend on the values.
-template <class Sync>
-int bench_random_unet(const BenchOptions& o, const LoadOptions& load, const Sync& sync) {
-  const fs::path path = o.unet_config;
-  UNetConfig config = UNetConfig::parse(read_json_file(path), path.string());
-  UNet2DConditionModel unet(config);
-  at::Generator gen = at::detail::createCPUGenerator(1234);
-  for (const auto& p : unet.named_parameters()) *p.tensor = (at::randn(p.expected_shape, gen) * 0.02).to(load.device, load.dtype);
-  c10::InferenceMode inference;
-  auto opts = at::TensorOptions().dtype(load.dtype).device(load.device);
-  at::Tensor latents = at::randn({o.batch, config.in_channels, o.latent, o.latent}, gen).to(opts);
-  at::Tensor timesteps = at::full({o.batch}, 500.0, at::TensorOptions().dtype(at::kFloat)).to(load.device);
-  UNetConditioning cond;
-  cond.encoder_hidden_states = at::randn({o.batch, 77, config.cross_attention_dim[0]}, gen).to(opts);
-  if (o.guided) {
-    // A guided step's UNet work with and without PG's per-sample LoRA scales: batch 2
-    // ([∅, c]) with a random rank-4 LoRA on every attention projection. The GPU script
-    // uses this where no model folder exists.
-    int attached = 0;
-    for (const auto& [name, module] : unet.named_modules()) {
-      auto* linear = dynamic_cast<Linear*>(module);
-      const bool attention = name.size() > 5 && (name.ends_with("to_q") || name.ends_with("to_k") || name.ends_with("to_v") ||
-                                                 name.ends_with("to_out.0"));
-      if (!linear || !attention) continue;
-      auto branch = std::make_shared<LoraBranch>();
-      branch->down = (at::randn({4, linear->in_features}, gen) * 0.02).to(opts);
-      branch->up = (at::randn({linear->out_features, 4}, gen) * 0.02).to(opts);
-      branch->scale = 1.0;
-      linear->loras.push_back(branch);
-      ++attached;
-    }
-    auto step = [&](std::initializer_list<double> scales) {
-      ScopedLoraSampleScales s(at::tensor(std::vector<double>(scales)).to(load.device, at::kFloat));
-      at::Tensor out = unet.forward(latents, timesteps, cond);
-      auto parts = out.chunk(2);
-      (void)(parts[0] + 5.0 * (parts[1] - parts[0]));
-    };
-    if (o.batch != 2) throw InputError("--guided times batch-2 guided steps; leave --batch at 2");
-    const double cfg = median_ms(o.repeats, [&] { step({1.0, 1.0}); }, sync);
-    const double pg = median_ms(o.repeats, [&] { step({0.5, 1.0}); }, sync);
-    std::cout << "steer bench: guided UNet steps, " << path.string() << " + random rank-4 LoRA on " << attached
-              << " attention projections, " << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << "\n"
-              << "  CFG step " << cfg << " ms (" << 1000.0 / cfg << " it/s)\n"
-              << "  PG step  " << pg << " ms (" << 1000.0 / pg << " it/s), PG / CFG " << pg / cfg << "\n"
-              << "BENCH_JSON {\"cfg_step_ms\": " << cfg << ", \"pg_step_ms\": " << pg << ", \"latent\": " << o.latent
-              << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
-    return 0;
-  }
-  const double ms = median_ms(o.repeats, [&] { (void)unet.forward(latents, timesteps, cond); }, sync);
-  std::cout << "steer bench: UNet of " << path.string() << " (" << unet.parameter_count() << " parameters, random weights) on "
-            << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << ", batch " << o.batch << "\n"
-            << "  unet forward " << ms << " ms (" << 1000.0 / ms << " it/s)\n"
-            << "BENCH_JSON {\"unet_forward_ms\": " << ms << ", \"batch\": " << o.batch << ", \"latent\": " << o.latent
-            << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
-  return 0;
-}
-
-// Median time per step of a guided run, measured from the step events (which include
-// the live preview), after one warm-up run.
-double median_step_ms(GenerationSession& session, const GenerationRequest& request) {
-  (void)session.generate(request);  // warm-up: allocator, kernel selection, prompt cache
-  std::vector<double> elapsed;
-  session.generate(request, [&](const StepEvent& e) { elapsed.push_back(e.elapsed_seconds); });
-  std::vector<double> steps;
-  for (size_t i = 1; i < elapsed.size(); ++i) steps.push_back((elapsed[i] - elapsed[i - 1]) * 1000.0);
-  std::sort(steps.begin(), steps.end());
-  return steps[steps.size() / 2];
-}
-
-int bench_guided_steps(const BenchOptions& o, const LoadOptions& load) {
-  auto model = StableDiffusionModel::load(o.model, load);
-  GenerationSession session(*model);
-  GenerationRequest request;
-  request.prompt = "a photo of sks mug on a wooden table, soft light";
-  request.seed = 1234;
-  request.width = request.height = static_cast<int>(o.latent * 8);
-  request.steps = o.steps;
-  request.sampler = "euler";
-  request.guidance.scale = 5.0;
-  if (!o.lora.empty()) {
-    SubjectSpec subject;
-    subject.kind = SubjectSpec::Kind::Lora;
-    subject.path = o.lora;
-    session.set_subject(subject);
-  }
-  const double cfg_ms = median_step_ms(session, request);
-  double pg_ms = 0;
-  if (!o.lora.empty()) {
-    GenerationRequest pg = request;
-    pg.guidance.method = GuidanceMethod::Personalization;
-    pg.guidance.omega = OmegaSchedule::constant(0.5);
-    pg_ms = median_step_ms(session, pg);
-  }
-  // The preview's cost: the x0 estimate and the latent->RGB projection, timed on their own.
-  at::Tensor latent = at::randn({1, model->unet().config().in_channels, o.latent, o.latent}).to(load.device, load.dtype);
-  auto sampler = make_sampler(SamplerSettings{}, NoiseSchedule::from_config(model->scheduler_config()), o.steps);
-  const int reps = 50;
-  auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < reps; ++i) (void)project_latent_to_rgb(sampler->denoised(latent, 1, latent));
-  const double preview_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
-
-  std::cout << "steer bench --guided: " << o.model << (o.lora.empty() ? "" : " + " + o.lora) << ", " << o.device << " " << o.dtype
-            << ", " << at::get_num_threads() << " threads, latent " << o.latent << "x" << o.latent << "\n"
-            << "  CFG step            " << cfg_ms << " ms\n";
-  if (!o.lora.empty()) std::cout << "  PG step (LoRA, 0.5) " << pg_ms << " ms  (PG / CFG " << pg_ms / cfg_ms << ")\n";
-  std::cout << "  preview             " << preview_ms << " ms  (" << 100.0 * preview_ms / cfg_ms << " % of a CFG step)\n";
-  std::cout << "BENCH_JSON {\"cfg_step_ms\": " << cfg_ms << ", \"pg_step_ms\": " << pg_ms << ", \"preview_ms\": " << preview_ms
-            << ", \"threads\": " << at::get_num_threads() << "}\n";
-  return 0;
 }
 
 }  // namespace
@@ -200,7 +44,7 @@ int run_bench(int argc, char** argv) {
     usage();
     throw InputError("steer bench takes no positional arguments (got \"" + positional[0] + "\")");
   }
-  BenchOptions o;
+  BenchmarkOptions o;
   o.model = args.get("model");
   o.unet_config = args.get("unet-config");
   // Latents up to 512x512 (4096-pixel images); the options that size tensors are bounded so a
@@ -222,68 +66,15 @@ int run_bench(int argc, char** argv) {
     throw InputError("steer bench needs either --model or --unet-config (one of them)");
   }
   if (o.latent % 8 != 0) throw InputError("--latent " + std::to_string(o.latent) + " must be a positive multiple of 8");
-  if (o.threads > 0) at::set_num_threads(o.threads);
+  if (o.train_lora && o.model.empty()) throw InputError("--train-lora needs --model");
+  EngineOptions engine_options;
+  engine_options.device = o.device;
+  engine_options.dtype = o.dtype;
+  engine_options.cpu_threads = o.threads;
+  engine_options.validate();
 
-  LoadOptions load;
-  if (o.device == "cuda") load.device = at::Device(at::kCUDA);
-  else if (o.device != "cpu") throw InputError("--device must be cpu or cuda, not " + o.device);
-  if (o.dtype == "fp16") load.dtype = at::kHalf;
-  else if (o.dtype == "bf16") load.dtype = at::kBFloat16;
-  else if (o.dtype != "fp32") throw InputError("--dtype must be fp32, fp16 or bf16, not " + o.dtype);
-
-  auto sync = [&] {
-    if (load.device.is_cuda()) at::zeros({1}, at::TensorOptions().device(load.device)).cpu();  // waits for the stream
-  };
-  if (!o.unet_config.empty()) return bench_random_unet(o, load, sync);
-  if (o.guided) return bench_guided_steps(o, load);
-  if (o.train_lora) {
-    if (o.model.empty()) throw InputError("--train-lora needs --model");
-    TrainingBenchOptions t;
-    t.model = o.model;
-    t.latent = o.latent;
-    t.batch = o.batch;
-    t.rank = o.rank;
-    t.steps = o.steps;
-    t.device = o.device;
-    t.dtype = o.dtype;
-    t.gradient_checkpointing = o.gradient_checkpointing;
-    return bench_lora_training(t);
-  }
-
-  auto t0 = std::chrono::steady_clock::now();
-  auto model = StableDiffusionModel::load(o.model, load);
-  const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  c10::InferenceMode inference;
-
-  const auto& unet_config = model->unet().config();
-  at::Generator gen = at::detail::createCPUGenerator(1234);
-  auto opts = at::TensorOptions().dtype(load.dtype).device(load.device);
-  at::Tensor latents = at::randn({o.batch, unet_config.in_channels, o.latent, o.latent}, gen).to(opts);
-  at::Tensor timesteps = at::full({o.batch}, 500.0, at::TensorOptions().dtype(at::kFloat)).to(load.device);
-
-  std::vector<int64_t> ids_vec;
-  for (int64_t b = 0; b < o.batch; ++b) {
-    auto ids = model->tokenizer().encode_padded(b % 2 ? "" : "a photo of a red mug on a wooden table, soft light");
-    ids_vec.insert(ids_vec.end(), ids.begin(), ids.end());
-  }
-  at::Tensor ids = at::tensor(ids_vec, at::TensorOptions().dtype(at::kLong)).view({o.batch, -1}).to(load.device);
-  UNetConditioning cond;
-  cond.encoder_hidden_states = model->text_encoder().encode(ids);
-  at::Tensor decode_in = latents.slice(0, 0, 1);
-
-  const double text_ms = median_ms(o.repeats, [&] { (void)model->text_encoder().encode(ids); }, sync);
-  const double unet_ms = median_ms(o.repeats, [&] { (void)model->unet().forward(latents, timesteps, cond); }, sync);
-  const double vae_ms = median_ms(o.repeats, [&] { (void)model->vae().decode(decode_in); }, sync);
-
-  std::cout << "steer bench: " << o.model << " on " << o.device << " " << o.dtype << ", " << at::get_num_threads()
-            << " threads, latent " << o.latent << "x" << o.latent << "\n"
-            << "  load                 " << load_ms << " ms\n"
-            << "  text encode (batch " << o.batch << ") " << text_ms << " ms\n"
-            << "  unet forward (batch " << o.batch << ") " << unet_ms << " ms\n"
-            << "  vae decode (batch 1) " << vae_ms << " ms\n";
-  // One machine-readable line for the side-by-side script.
-  std::cout << "BENCH_JSON {\"text_encode_ms\": " << text_ms << ", \"unet_forward_ms\": " << unet_ms << ", \"vae_decode_ms\": " << vae_ms
-            << ", \"threads\": " << at::get_num_threads() << "}\n";
+  Engine engine;
+  std::cout << expect_finished(engine.benchmark(o, engine_options)).text;
   return 0;
 }
 

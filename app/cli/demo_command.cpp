@@ -13,16 +13,14 @@
 #include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
-#include "core/demo_model/demo_job.h"
+#include "app/cli/job_outcome.h"
+#include "core/engine/engine.h"
 
 namespace fs = std::filesystem;
 
 namespace steer::cli {
 
 namespace {
-
-std::atomic<bool> g_demo_cancel{false};
-extern "C" void on_demo_interrupt(int) { g_demo_cancel.store(true); }
 
 std::string join(const std::vector<double>& values) {
   std::string out;
@@ -101,8 +99,9 @@ int run_demo(int argc, char** argv) {
   const std::string report = args.get("report", "");
   o.validate();
 
-  std::signal(SIGINT, on_demo_interrupt);
-  std::signal(SIGTERM, on_demo_interrupt);
+  Engine engine;
+  JobControl control;
+  const CancelOnInterrupt interrupt(control);
   const bool terminal = ::isatty(STDERR_FILENO);
   std::string open_line;  // a progress line being redrawn in place
   auto end_line = [&] {
@@ -111,7 +110,7 @@ int run_demo(int argc, char** argv) {
   };
   int last_decile = -1;
   std::string last_stage;
-  const demo::DemoResult result = demo::run_demo(
+  auto demo_run = engine.run_demo(
       o,
       [&](const demo::DemoEvent& e) {
         if (e.stage != last_stage) {
@@ -142,12 +141,13 @@ int run_demo(int argc, char** argv) {
         last_decile = decile;
         std::fflush(stderr);
       },
-      &g_demo_cancel);
+      &control);
   end_line();
-  if (!result.finished) {
+  if (demo_run.outcome.cancelled()) {
     std::cerr << "steer demo: cancelled; running the same command again continues the LoRA from its checkpoint\n";
     return 130;
   }
+  const demo::DemoResult result = expect_finished(std::move(demo_run));
   std::cout << "\n" << result.table << "\n" << result.analysis.verdict << "\n";
   std::cout << "images: " << result.sweep.string() << " and " << result.base_model_images.string() << " (" << result.images
             << " scored)\n"

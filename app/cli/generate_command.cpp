@@ -1,40 +1,23 @@
 // steer generate: one image with the chosen guidance, written with its settings (PNG
-// "parameters" chunk in A1111's format and a JSON sidecar that reproduces it).
-#include <ATen/ATen.h>
-
+// "parameters" chunk in A1111's format and a JSON sidecar that reproduces it), through the
+// engine's front door (core/engine/engine.h) and the one image exporter (core/export/image_export.h).
 #include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "app/cli/arguments.h"
-#include "core/generation/cell_record.h"
 #include "app/cli/commands.h"
 #include "app/cli/generation_options.h"
+#include "app/cli/job_outcome.h"
 #include "app/cli/progress_line.h"
 #include "core/common/error.h"
-#include "core/export/a1111_parameters.h"
-#include "core/io/atomic_write.h"
-#include "core/io/safetensors_writer.h"
-#include "core/generation/generation_job.h"
-#include "core/imageio/image_file.h"
+#include "core/engine/engine.h"
+#include "core/export/image_export.h"
+#include "core/generation/latent_file.h"
 
 namespace steer::cli {
 namespace fs = std::filesystem;
-
-namespace {
-
-// Never overwrite: "out.png" taken -> "out-2.png", "out-3.png", ...
-fs::path unused_path(const fs::path& wanted) {
-  std::error_code ec;
-  if (!fs::exists(wanted, ec)) return wanted;
-  for (int n = 2;; ++n) {
-    fs::path candidate = wanted.parent_path() / (wanted.stem().string() + "-" + std::to_string(n) + wanted.extension().string());
-    if (!fs::exists(candidate, ec)) return candidate;
-  }
-}
-
-}  // namespace
 
 int run_generate(int argc, char** argv) {
   auto options = generation_options();
@@ -55,7 +38,7 @@ int run_generate(int argc, char** argv) {
   }
   // Everything is checked before the model is loaded.
   const std::string folder = model_folder_from(args);
-  const LoadOptions load = load_options_from(args);
+  const EngineOptions engine_options = engine_options_from(args);
   const SubjectSpec subject = subject_from(args);
   GenerationRequest request = request_from(args);
   request.validate();
@@ -73,37 +56,25 @@ int run_generate(int argc, char** argv) {
     request.want_latents = true;
   }
 
-  auto model = StableDiffusionModel::load(folder, load);
-  GenerationSession session(*model);
-  session.set_subject(subject);
-  if (!session.memory_note().empty()) std::cerr << session.memory_note() << "\n";
+  Engine engine;
+  expect_finished(engine.load_model(folder, engine_options));
+  const std::string attached = expect_finished(engine.set_subject(subject));
+  if (subject.kind != SubjectSpec::Kind::None) std::cerr << attached << "\n";
   ProgressLine progress("generate");
-  std::vector<std::pair<std::string, at::Tensor>> latents;  // --save-latent
-  auto latent_tensor = [](const LatentSnapshot& l) {
-    return at::from_blob(const_cast<float*>(l.values.data()), l.shape, at::kFloat).clone();
-  };
-  const GenerationResult result = session.generate(request, [&](const StepEvent& e) {
-    if (e.latent) latents.emplace_back("step" + std::to_string(e.step - 1) + ".latent", latent_tensor(*e.latent));
-    progress.update(e);
-  });
-
-  const ModelIdentity identity = identify_model(folder, subject);
-  const CellSettings settings = cell_settings_for(request, identity, subject, args.get("device", "cpu"));
-  out = unused_path(out);
-  write_image(out, result.image, {{"parameters", a1111_parameters(settings)}});
-  fs::path sidecar = out;
-  sidecar.replace_extension(".json");
-  // The same layout as a sweep cell's sidecar, so one reader serves both.
-  json::Value record = json::Object{};
-  record.set("format", "steer-image");
-  record.set("format_version", 1);
-  record.set("file", out.filename().string());
-  record.set("seconds", result.seconds);
-  record.set("settings", settings_to_json(settings));
-  write_file_atomically(sidecar, [&](std::ostream& o) { o << record.dump(2) << "\n"; });
+  std::vector<std::pair<std::string, LatentSnapshot>> latents;  // --save-latent
+  JobControl control;
+  const CancelOnInterrupt interrupt(control);
+  const GenerationResult result = expect_finished(engine.generate(
+      request,
+      [&](const StepEvent& e) {
+        if (e.latent) latents.emplace_back("step" + std::to_string(e.step - 1) + ".latent", *e.latent);
+        progress.update(e);
+      },
+      &control));
+  out = export_image(out, result.image, engine.record_for(request), result.seconds);
   if (!latent_out.empty() && result.final_latent) {
-    latents.emplace_back("final_latent", latent_tensor(*result.final_latent));
-    write_safetensors(latent_out, latents, {{"format", "pt"}});
+    latents.emplace_back("final_latent", *result.final_latent);
+    write_latents(latent_out, latents);
   }
   progress.finish("done in " + std::to_string(result.seconds) + " s");
   std::cout << out.string() << "\n";

@@ -48,15 +48,11 @@ std::string model_folder_from(const Arguments& args) {
   return model;
 }
 
-LoadOptions load_options_from(const Arguments& args) {
-  LoadOptions o;
-  const std::string device = args.get("device", "cpu");
-  if (device == "cuda") o.device = at::Device(at::kCUDA);
-  else if (device != "cpu") throw InputError("--device \"" + device + "\" is unknown; use cpu or cuda");
-  const std::string dtype = args.get("dtype", "fp32");
-  if (dtype == "fp16") o.dtype = at::kHalf;
-  else if (dtype == "bf16") o.dtype = at::kBFloat16;
-  else if (dtype != "fp32") throw InputError("--dtype \"" + dtype + "\" is unknown; use fp32, fp16 or bf16");
+EngineOptions engine_options_from(const Arguments& args) {
+  EngineOptions o;
+  o.device = args.get("device", "cpu");
+  o.dtype = args.get("dtype", "fp32");
+  o.validate();  // the engine's one parser of these words: an unknown one is refused before any work
   return o;
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "app/cli/arguments.h"
-#include "core/pipeline/stable_diffusion_model.h"
+#include "core/engine/engine.h"
 #include "core/generation/generation_request.h"
 
 namespace steer::cli {
@@ -14,7 +14,7 @@ std::set<std::string> generation_switches();  // --karras --device-noise --two-c
 
 // The model folder, device and dtype; InputError for unknown devices or dtypes.
 std::string model_folder_from(const Arguments& args);
-LoadOptions load_options_from(const Arguments& args);
+EngineOptions engine_options_from(const Arguments& args);
 SubjectSpec subject_from(const Arguments& args);
 // Everything else; validated by the caller (GenerationRequest::validate) before work starts.
 GenerationRequest request_from(const Arguments& args);

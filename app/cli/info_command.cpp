@@ -2,7 +2,8 @@
 #include <string>
 
 #include "app/cli/commands.h"
-#include "core/pipeline/model_inspection.h"
+#include "app/cli/job_outcome.h"
+#include "core/engine/engine.h"
 
 namespace steer::cli {
 
@@ -11,7 +12,7 @@ int run_info(int argc, char** argv) {
     std::cerr << "usage: steer info <model-folder>\n";
     return 2;
   }
-  const ModelSummary s = inspect_model_folder(argv[0]);
+  const ModelSummary s = expect_finished(Engine::inspect_model(argv[0]));
   std::cout << "model        " << s.folder.string() << "\n"
             << "family       " << s.family << "\n"
             << "pipeline     " << s.pipeline_class << "\n"

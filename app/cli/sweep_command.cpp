@@ -5,15 +5,14 @@
 #include <sstream>
 
 #include "app/cli/arguments.h"
-#include "core/generation/cell_record.h"
 #include "app/cli/commands.h"
 #include "app/cli/generation_options.h"
+#include "app/cli/job_outcome.h"
 #include "app/cli/progress_line.h"
 #include "core/common/checked_number.h"
 #include "core/common/error.h"
+#include "core/engine/engine.h"
 #include "core/export/file_naming.h"
-#include "core/export/sweep_exporter.h"
-#include "core/generation/sweep_runner.h"
 #include "core/io/diffusers_folder.h"
 
 namespace steer::cli {
@@ -46,7 +45,7 @@ int run_sweep(int argc, char** argv) {
   }
   // Everything is checked before the model is loaded.
   const std::string folder = model_folder_from(args);
-  const LoadOptions load = load_options_from(args);
+  const EngineOptions engine_options = engine_options_from(args);
   const SubjectSpec subject = subject_from(args);
   GenerationRequest base = request_from(args);
   SweepPlan plan;
@@ -65,41 +64,27 @@ int run_sweep(int argc, char** argv) {
     if (prompts.size() > 1) plan.prompts = prompts;
   }
   plan.validate();
-  SweepExportOptions export_options;
-  export_options.parent_folder = args.get("out-dir", ".");
-  export_options.set_name = args.get("name", "sweep");
-  if (args.has("template")) export_options.name_template = args.get("template");
-  export_options.image_extension = args.get("format", ".png");
-  if (export_options.image_extension.empty() || export_options.image_extension[0] != '.')
-    export_options.image_extension = "." + export_options.image_extension;
-  export_options.write_grid = !args.has("no-grid");
-  validate_name_template(export_options.name_template);
-
-  std::vector<SweepAxis> axes;
-  for (const auto& a : plan.axes()) axes.push_back(SweepAxis{a.name, a.labels});
+  SweepExportTarget target;
+  target.parent_folder = args.get("out-dir", ".");
+  target.set_name = args.get("name", "sweep");
+  if (args.has("template")) target.name_template = args.get("template");
+  target.image_extension = args.get("format", ".png");
+  if (target.image_extension.empty() || target.image_extension[0] != '.') target.image_extension = "." + target.image_extension;
+  target.write_grid = !args.has("no-grid");
+  if (!target.name_template.empty()) validate_name_template(target.name_template);
   const auto cells = plan.cells();
 
-  auto model = StableDiffusionModel::load(folder, load);
-  GenerationSession session(*model);
-  session.set_subject(subject);
-  if (!session.memory_note().empty()) std::cerr << session.memory_note() << "\n";
-  const ModelIdentity identity = identify_model(folder, subject);
-  const std::string device = args.get("device", "cpu");
-
-  SweepExporter exporter;
-  exporter.begin(export_options, axes);  // fails here, before any generation, if the folder is not writable
+  Engine engine;
+  expect_finished(engine.load_model(folder, engine_options));
+  const std::string attached = expect_finished(engine.set_subject(subject));
+  if (subject.kind != SubjectSpec::Kind::None) std::cerr << attached << "\n";
   std::unique_ptr<ProgressLine> progress;
   size_t finished = 0;
-  run_sweep_on(
-      session, plan,
-      [&](const SweepPlan::Cell& cell, const GenerationResult& result, bool reused) {
-        SweepCell out;
-        out.index = cell.index;
-        out.axis_position = cell.position;
-        out.settings = cell_settings_for(cell.request, identity, subject, device);
-        out.image = result.image;
-        out.seconds = reused ? 0.0 : result.seconds;
-        exporter.add(out);
+  JobControl control;
+  const CancelOnInterrupt interrupt(control);
+  const fs::path result = expect_finished(engine.export_sweep(
+      plan, target,
+      [&](const SweepPlan::Cell&, const GenerationResult&, bool reused, const std::string&) {
         ++finished;
         if (progress) progress->finish(reused ? "same settings as an earlier cell: reused" : "done");
         progress.reset();
@@ -110,8 +95,8 @@ int run_sweep(int argc, char** argv) {
                                                     " [" + cell.request.guidance.describe() + ", seed " +
                                                     std::to_string(cell.request.seed) + "]");
         progress->update(e);
-      });
-  const fs::path result = exporter.finish();
+      },
+      &control));
   std::cerr << "sweep: " << finished << " cells exported\n";
   std::cout << result.string() << "\n";
   return 0;

@@ -1,6 +1,5 @@
 // steer train-base: the demo world's base model from scratch (core/demo_model/base_model_training.h).
 // Running the same command again resumes it.
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -8,14 +7,10 @@
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
-#include "core/demo_model/base_model_training.h"
+#include "app/cli/job_outcome.h"
+#include "core/engine/engine.h"
 
 namespace steer::cli {
-
-namespace {
-std::atomic<bool> g_stop{false};
-extern "C" void on_stop(int) { g_stop.store(true); }
-}  // namespace
 
 int run_train_base(int argc, char** argv) {
   Arguments args(argc, argv,
@@ -51,12 +46,11 @@ int run_train_base(int argc, char** argv) {
   r.command_line = "steer train-base";
   for (int i = 0; i < argc; ++i) r.command_line += std::string(" ") + argv[i];
 
-  std::signal(SIGINT, on_stop);
-  std::signal(SIGTERM, on_stop);
-  TrainingControl control;
-  control.cancel = &g_stop;
+  Engine engine;
+  JobControl control;
+  const CancelOnInterrupt interrupt(control);
   int warnings = 0;
-  const auto out = demo::train_demo_base_model(
+  auto trained = engine.train_demo_base(
       r,
       [&](const std::string& stage, const TrainingEvent& e) {
         switch (e.kind) {
@@ -85,8 +79,9 @@ int run_train_base(int argc, char** argv) {
             break;
         }
       },
-      control);
-  if (out.empty()) return 130;
+      &control);
+  if (trained.outcome.cancelled()) return 130;
+  const auto out = expect_finished(std::move(trained));
   std::cout << out.string() << "\n";
   return 0;
 }

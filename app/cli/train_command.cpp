@@ -12,16 +12,14 @@
 #include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
-#include "core/training/training_run.h"
+#include "app/cli/job_outcome.h"
+#include "core/engine/engine.h"
 
 namespace fs = std::filesystem;
 
 namespace steer::cli {
 
 namespace {
-
-std::atomic<bool> g_cancel{false};
-extern "C" void on_interrupt(int) { g_cancel.store(true); }
 
 std::string flag_of(const std::string& key) {
   std::string f = key;
@@ -187,13 +185,13 @@ int run_train(int argc, char** argv) {
   settings = TrainingSettings::from_json(settings_from_flags(args, defaults), "the command line", settings);
   settings.validate();
 
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  Engine engine;
+  JobControl control;
+  const CancelOnInterrupt interrupt(control);
   TrainingProgressLine progress;
-  TrainingControl control;
-  control.cancel = &g_cancel;
-  const TrainingOutcome outcome = run_training(settings, [&](const TrainingEvent& e) { progress.event(e); }, control);
-  if (!outcome.finished) return 130;
+  auto trained = engine.train(settings, [&](const TrainingEvent& e) { progress.event(e); }, &control);
+  if (trained.outcome.cancelled()) return 130;  // the Cancelled event named the checkpoint
+  const TrainingOutcome outcome = expect_finished(std::move(trained));
   std::cout << outcome.result.string() << "\n";
   return 0;
 }

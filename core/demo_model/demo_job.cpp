@@ -18,6 +18,7 @@
 #include "core/demo_model/tradeoff_plot.h"
 #include "core/pipeline/stable_diffusion_model.h"
 #include "core/export/sweep_exporter.h"
+#include "core/jobs/sweep_export_job.h"
 #include "core/formats/json.h"
 #include "core/generation/cell_record.h"
 #include "core/generation/generation_job.h"
@@ -217,14 +218,10 @@ bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const Su
                      const std::string& method_override, const std::map<std::string, ToyScene>& scenes,
                      std::vector<ImageScore>& scores, fs::path& folder, const DemoProgress& progress,
                      const std::atomic<bool>* cancel) {
-  std::vector<SweepAxis> axes;
-  for (const auto& a : plan.axes()) axes.push_back(SweepAxis{a.name, a.labels});
   const size_t total = plan.cells().size();
-  SweepExportOptions eo;
-  eo.parent_folder = o.output;
-  eo.set_name = set_name;
-  SweepExporter exporter;
-  exporter.begin(eo, axes);
+  SweepExportJob job{plan, {}, identity, subject, o.device};
+  job.options.parent_folder = o.output;
+  job.options.set_name = set_name;
   std::vector<ImageScore> set_scores;
   std::map<std::string, FidelityPair> by_key;
   auto prompt_number = [&](const std::string& prompt) {
@@ -234,16 +231,13 @@ bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const Su
   size_t done = 0;
   const auto started = std::chrono::steady_clock::now();
   try {
-    run_sweep_on(
-        session, plan,
-        [&](const SweepPlan::Cell& cell, const GenerationResult& result, bool reused) {
-          SweepCell out;
-          out.index = cell.index;
-          out.axis_position = cell.position;
-          out.settings = cell_settings_for(cell.request, identity, subject, o.device);
-          out.image = result.image;
-          out.seconds = reused ? 0.0 : result.seconds;
-          const std::string file = exporter.add(out);
+    folder = run_sweep_export(
+        session, job,
+        [&](const ExportedCell& exported) {
+          const SweepPlan::Cell& cell = exported.cell;
+          const GenerationResult& result = exported.result;
+          const bool reused = exported.reused;
+          const std::string& file = exported.file;
           const auto& g = cell.request.guidance;
           ImageScore s;
           s.file = file;
@@ -288,7 +282,6 @@ bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const Su
   } catch (const JobCancelled&) {
     return false;
   }
-  folder = exporter.finish();
   const std::string prefix = folder.filename().string() + "/";
   for (auto& s : set_scores) {
     s.file = prefix + s.file;

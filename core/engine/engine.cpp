@@ -1,63 +1,107 @@
 #include "core/engine/engine.h"
 
+#include <ATen/Parallel.h>
+
+#include "core/bench/benchmark_runner.h"
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
-#include "core/generation/generation_job.h"
+#include "core/engine/engine_impl.h"
 #include "core/generation/sweep_runner.h"
-#include "core/models/module.h"
 
 namespace steer {
 
-struct Engine::Impl {
-  std::filesystem::path folder;
-  std::unique_ptr<StableDiffusionModel> model;
-  std::unique_ptr<GenerationSession> session;
-};
+void EngineOptions::validate() const { load_options_of(*this); }
 
-Engine::Engine() : impl_(std::make_unique<Impl>()) {}
-Engine::~Engine() = default;
-
-ModelSummary Engine::load_model(const std::filesystem::path& folder, const EngineOptions& options) {
+LoadOptions load_options_of(const EngineOptions& options) {
   LoadOptions load;
-  if (options.device == "cuda") load.device = at::Device(at::kCUDA);
-  else if (options.device != "cpu") throw InputError("device \"" + options.device + "\" is unknown; use cpu or cuda");
+  if (options.device == "cuda" || options.device.rfind("cuda:", 0) == 0) {
+    try {
+      load.device = at::Device(options.device);
+    } catch (const std::exception&) {
+      throw InputError("device \"" + options.device + "\" is not understood; use cpu, cuda or cuda:N (N = the GPU's number)");
+    }
+  } else if (options.device != "cpu") {
+    throw InputError("device \"" + options.device + "\" is unknown; use cpu or cuda");
+  }
   if (options.dtype == "fp16") load.dtype = at::kHalf;
   else if (options.dtype == "bf16") load.dtype = at::kBFloat16;
   else if (options.dtype != "fp32") throw InputError("dtype \"" + options.dtype + "\" is unknown; use fp32, fp16 or bf16");
-  auto model = StableDiffusionModel::load(folder, load);  // validates every file, names what is wrong
-  ModelSummary summary = summarize_model(*model);
-  impl_->session.reset();
-  impl_->model = std::move(model);
-  impl_->session = std::make_unique<GenerationSession>(*impl_->model);
-  impl_->folder = folder;
-  return summary;
+  if (options.cpu_threads < 0) throw InputError("CPU threads must not be negative (0: torch's default)");
+  return load;
 }
 
-bool Engine::has_model() const { return impl_->model != nullptr; }
-const std::filesystem::path& Engine::model_folder() const { return impl_->folder; }
-
-static GenerationSession& session_of(const std::unique_ptr<GenerationSession>& session) {
+GenerationSession& Engine::Impl::session_or_throw() const {
   if (!session) throw InputError("no model is loaded: open a model folder first");
   return *session;
 }
 
-std::string Engine::set_subject(const SubjectSpec& subject) {
-  auto& session = session_of(impl_->session);
-  session.set_subject(subject);
-  if (subject.kind == SubjectSpec::Kind::None) return "no subject";
-  const std::string& memory = session.memory_note();
-  return subject.path.filename().string() + " attached" + (memory.empty() ? "" : "; " + memory);
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+JobResult<ModelSummary> Engine::load_model(const std::filesystem::path& folder, const EngineOptions& options) {
+  return run_job_for<ModelSummary>([&] {
+    const LoadOptions load = load_options_of(options);
+    if (options.cpu_threads > 0) at::set_num_threads(options.cpu_threads);
+    auto model = StableDiffusionModel::load(folder, load);  // validates every file, names what is wrong
+    ModelSummary summary = summarize_model(*model);
+    impl_->session.reset();
+    impl_->model = std::move(model);
+    impl_->session = std::make_unique<GenerationSession>(*impl_->model);
+    impl_->folder = folder;
+    impl_->options = options;
+    return summary;
+  });
 }
 
-GenerationResult Engine::generate(const GenerationRequest& request, const StepCallback& on_step, const std::atomic<bool>* cancel) {
-  return session_of(impl_->session).generate(request, on_step, cancel);
+JobResult<ModelSummary> Engine::inspect_model(const std::filesystem::path& folder) {
+  return run_job_for<ModelSummary>([&] { return inspect_model_folder(folder); });
 }
 
-void Engine::run_sweep(const SweepPlan& plan, const SweepCellFinished& on_cell, const SweepCellStep& on_step,
-                       const std::atomic<bool>* cancel) {
-  run_sweep_on(session_of(impl_->session), plan, on_cell, on_step, cancel);
+bool Engine::has_model() const { return impl_->model != nullptr; }
+const std::filesystem::path& Engine::model_folder() const { return impl_->folder; }
+const EngineOptions& Engine::options() const { return impl_->options; }
+
+const SubjectSpec& Engine::subject() const {
+  static const SubjectSpec none;
+  return impl_->session ? impl_->session->subject() : none;
 }
 
-bool Engine::is_cancellation(const std::exception& e) { return dynamic_cast<const JobCancelled*>(&e) != nullptr; }
+JobResult<std::string> Engine::set_subject(const SubjectSpec& subject) {
+  return run_job_for<std::string>([&] {
+    auto& session = impl_->session_or_throw();
+    const SubjectSpec previous = session.subject();
+    try {
+      session.set_subject(subject);
+    } catch (...) {
+      // A broken file dropped on the window must not cost the designer the subject they had.
+      try {
+        session.set_subject(previous);
+      } catch (...) {
+      }
+      throw;
+    }
+    if (subject.kind == SubjectSpec::Kind::None) return std::string("no subject");
+    const std::string& memory = session.memory_note();
+    return subject.path.filename().string() + " attached" + (memory.empty() ? "" : "; " + memory);
+  });
+}
+
+JobResult<GenerationResult> Engine::generate(const GenerationRequest& request, const StepCallback& on_step, JobControl* control) {
+  return run_job_for<GenerationResult>(
+      [&] { return impl_->session_or_throw().generate(request, on_step, control ? &control->cancel : nullptr); });
+}
+
+JobOutcome Engine::run_sweep(const SweepPlan& plan, const SweepCellFinished& on_cell, const SweepCellStep& on_step,
+                             JobControl* control) {
+  return run_job([&] { run_sweep_on(impl_->session_or_throw(), plan, on_cell, on_step, control ? &control->cancel : nullptr); });
+}
+
+JobResult<BenchmarkReport> Engine::benchmark(const BenchmarkOptions& benchmark, const EngineOptions& options) {
+  return run_job_for<BenchmarkReport>([&] { return run_benchmark(benchmark, load_options_of(options)); });
+}
+
+CellSettings Engine::record_for(const GenerationRequest& request) const {
+  const SubjectSpec& s = subject();
+  return cell_settings_for(request, identify_model(impl_->folder, s), s, impl_->options.device);
+}
 
 }  // namespace steer

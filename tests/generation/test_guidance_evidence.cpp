@@ -95,7 +95,8 @@ Loaded& engine_for(const json::Value& c) {
   if (loaded.model != model) {
     EngineOptions options;
     options.device = test_device();
-    loaded.engine.load_model(fixtures() / "parity" / model, options);
+    const auto load = loaded.engine.load_model(fixtures() / "parity" / model, options);
+    if (!load.finished()) throw std::runtime_error(load.outcome.message);
     loaded.model = model;
     loaded.multiplier = -1;
   }
@@ -104,15 +105,17 @@ Loaded& engine_for(const json::Value& c) {
     subject.kind = SubjectSpec::Kind::Lora;
     subject.path = fixtures() / "lora" / c.at("lora").as_string();
     subject.multiplier = multiplier;
-    loaded.engine.set_subject(subject);
+    const auto attach = loaded.engine.set_subject(subject);
+    if (!attach.finished()) throw std::runtime_error(attach.outcome.message);
     loaded.multiplier = multiplier;
   }
   return loaded;
 }
 
 at::Tensor final_latent(Engine& engine, const GenerationRequest& r) {
-  const GenerationResult result = engine.generate(r);
-  return latent_tensor(*result.final_latent);
+  const auto result = engine.generate(r);
+  if (!result.finished()) throw std::runtime_error(result.outcome.message);
+  return latent_tensor(*result.value->final_latent);
 }
 
 void check_case(const std::string& name) {
@@ -215,7 +218,7 @@ TEST_CASE("the interval case guides only inside its σ range (the reference's un
   CHECK(relative_error(final_latent(engine, everywhere), ref) > kSeparation * c.at("tolerance").as_number() * kDeviceFactor);
   // The step events say which steps were guided, as the reference did.
   std::vector<bool> seen;
-  engine.generate(r, [&](const StepEvent& e) { seen.push_back(e.guided); });
+  REQUIRE(engine.generate(r, [&](const StepEvent& e) { seen.push_back(e.guided); }).finished());
   REQUIRE(seen.size() == c.at("guided_steps").as_array().size());
   for (size_t i = 0; i < seen.size(); ++i) CHECK_EQ(seen[i], c.at("guided_steps").as_array()[i].as_bool());
 }

@@ -18,13 +18,7 @@ namespace {
 
 bool shutting_down() { return QThread::currentThread()->isInterruptionRequested(); }
 
-// steer::Error messages are written for the user; anything else (out of memory, a torch
-// error) is a bug or an environment problem, but the window must survive it and the user
-// must see it.
-QString message_of(const std::exception& e) {
-  if (dynamic_cast<const steer::Error*>(&e)) return QString::fromStdString(e.what());
-  return QStringLiteral("Unexpected error: %1").arg(QString::fromStdString(e.what()));
-}
+QString message_of(const steer::JobOutcome& outcome) { return QString::fromStdString(outcome.message); }
 
 }  // namespace
 
@@ -36,21 +30,16 @@ EngineWorker::~EngineWorker() = default;
 void EngineWorker::loadModel(const QString& folder) {
   // The bridge is shutting down: drop commands that have not started.
   if (shutting_down()) return;
-  try {
-    ModelSummary summary = engine_->load_model(to_path(folder));
-    Q_EMIT modelLoaded(summary);
-  } catch (const std::exception& e) {
-    Q_EMIT modelLoadFailed(folder, message_of(e));
-  }
+  auto loaded = engine_->load_model(to_path(folder));
+  if (loaded.finished()) Q_EMIT modelLoaded(*loaded.value);
+  else Q_EMIT modelLoadFailed(folder, message_of(loaded.outcome));
 }
 
 void EngineWorker::setSubject(const steer::SubjectSpec& subject) {
   if (shutting_down()) return;
-  try {
-    Q_EMIT subjectChanged(QString::fromStdString(engine_->set_subject(subject)));
-  } catch (const std::exception& e) {
-    Q_EMIT subjectFailed(message_of(e));
-  }
+  auto attached = engine_->set_subject(subject);
+  if (attached.finished()) Q_EMIT subjectChanged(QString::fromStdString(*attached.value));
+  else Q_EMIT subjectFailed(message_of(attached.outcome));
 }
 
 template <class Body>
@@ -60,27 +49,24 @@ void EngineWorker::runJob(quint64 job, const std::shared_ptr<JobControl>& contro
     return;
   }
   Q_EMIT jobStarted(job);
-  try {
-    body();
-    Q_EMIT jobEnded(job, JobOutcome::Finished, {});
-  } catch (const std::exception& e) {
-    if (steer::Engine::is_cancellation(e)) Q_EMIT jobEnded(job, JobOutcome::Cancelled, {});
-    else Q_EMIT jobEnded(job, JobOutcome::Failed, message_of(e));
-  }
+  // Every failure ends the job, never the app: the engine turns exceptions into outcomes.
+  const steer::JobOutcome outcome = body();
+  Q_EMIT jobEnded(job, outcome.status, message_of(outcome));
 }
 
 void EngineWorker::generate(quint64 job, const std::shared_ptr<JobControl>& control,
                             const steer::GenerationRequest& request) {
   runJob(job, control, [&] {
-    const steer::GenerationResult result = engine_->generate(
-        request, [&](const steer::StepEvent& event) { sendStep(job, -1, event); }, &control->cancel);
-    Q_EMIT imageReady(job, -1, result);
+    auto result = engine_->generate(
+        request, [&](const steer::StepEvent& event) { sendStep(job, -1, event); }, control.get());
+    if (result.finished()) Q_EMIT imageReady(job, -1, *result.value);
+    return result.outcome;
   });
 }
 
 void EngineWorker::runSweep(quint64 job, const std::shared_ptr<JobControl>& control, const steer::SweepPlan& plan) {
   runJob(job, control, [&] {
-    engine_->run_sweep(
+    return engine_->run_sweep(
         plan,
         [&](const steer::SweepPlan::Cell& cell, const steer::GenerationResult& result, bool /*reused*/) {
           Q_EMIT imageReady(job, static_cast<int>(cell.index), result);
@@ -88,38 +74,24 @@ void EngineWorker::runSweep(quint64 job, const std::shared_ptr<JobControl>& cont
         [&](const steer::SweepPlan::Cell& cell, const steer::StepEvent& event) {
           sendStep(job, static_cast<int>(cell.index), event);
         },
-        &control->cancel);
+        control.get());
   });
 }
 
 void EngineWorker::train(quint64 job, const std::shared_ptr<JobControl>& control,
                          const steer::TrainingSettings& settings) {
-  if (control->cancel.load() || shutting_down()) {
-    Q_EMIT jobEnded(job, JobOutcome::Cancelled, {});
-    return;
-  }
-  Q_EMIT jobStarted(job);
-  // Every exception ends the job, never the app: a run that fails (bad data, a full disk,
-  // the device out of memory) leaves its last checkpoint intact and the window usable.
-  try {
-    const steer::TrainingControl training_control{&control->cancel, &control->pause};
-    const steer::TrainingOutcome outcome = steer::run_training(
-        settings,
-        [&](const steer::TrainingEvent& event) {
-          Q_EMIT trainingEvent(job, event);
-          if (training_hook) training_hook(job, event);
-        },
-        training_control);
-    Q_EMIT jobEnded(job, outcome.finished ? JobOutcome::Finished : JobOutcome::Cancelled, {});
-  } catch (const std::bad_alloc&) {
-    Q_EMIT jobEnded(job, JobOutcome::Failed,
-                    tr("Training ran out of memory. Lower the resolution or the batch size, turn on gradient "
-                       "checkpointing, or use bf16/fp16 precision."));
-  } catch (const std::exception& e) {
-    Q_EMIT jobEnded(job, JobOutcome::Failed, message_of(e));
-  } catch (...) {
-    Q_EMIT jobEnded(job, JobOutcome::Failed, tr("Training failed with an unknown error."));
-  }
+  // A run that fails (bad data, a full disk, the device out of memory) leaves its last
+  // checkpoint intact and the window usable.
+  runJob(job, control, [&] {
+    return engine_->train(
+                      settings,
+                      [&](const steer::TrainingEvent& event) {
+                        Q_EMIT trainingEvent(job, event);
+                        if (training_hook) training_hook(job, event);
+                      },
+                      control.get())
+        .outcome;
+  });
 }
 
 void EngineWorker::sendStep(quint64 job, int cell, const steer::StepEvent& event) {

@@ -35,7 +35,8 @@ struct StepDelivery {
   bool counted_preview = false;  // counted in the previews-in-flight budget
 };
 
-enum class JobOutcome { Finished, Cancelled, Failed };
+// How a job ended: the engine's own outcome (core/engine/job.h); the message travels beside it.
+using JobOutcome = steer::JobOutcome::Status;
 
 // steady_clock now, in nanoseconds: the clock of StepDelivery::emitted_ns.
 qint64 steady_now_ns();
@@ -55,11 +56,8 @@ Q_DECLARE_METATYPE(steer::TrainingSettings)
 
 namespace steer::ui {
 
-// What the bridge and the worker share about one job.
-struct JobControl {
-  std::atomic<bool> cancel{false};
-  std::atomic<bool> pause{false};  // training only: the run waits between steps while set
-};
+// What the bridge and the worker share about one job: the engine's job handle.
+using JobControl = steer::JobControl;
 
 // What the bridge and the worker share about the step-event queue: how many preview
 // images are queued towards the UI and not yet delivered, and how many were dropped.

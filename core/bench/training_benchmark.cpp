@@ -1,4 +1,5 @@
-#include "app/cli/bench_training.h"
+// steer bench --train-lora (core/bench/benchmark_runner.h).
+#include "core/bench/benchmark_runner.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -9,6 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+
+#include "core/common/error.h"
 #include <vector>
 
 #include "core/pipeline/stable_diffusion_model.h"
@@ -17,7 +20,7 @@
 #include "core/training/lora_initialization.h"
 #include "core/training/lora_training_step.h"
 
-namespace steer::cli {
+namespace steer {
 
 namespace {
 double peak_rss_mb() {
@@ -27,10 +30,8 @@ double peak_rss_mb() {
 }
 }  // namespace
 
-int bench_lora_training(const TrainingBenchOptions& o) {
-  LoadOptions load;
-  load.device = o.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
-  load.dtype = o.dtype == "bf16" ? at::kBFloat16 : o.dtype == "fp16" ? at::kHalf : at::kFloat;
+void bench_lora_training(const BenchmarkOptions& o, const LoadOptions& load, std::ostream& out) {
+  if (o.model.empty()) throw InputError("--train-lora needs --model");
   auto model = StableDiffusionModel::load(o.model, load);
   const at::Device dev = load.device;
 
@@ -71,13 +72,12 @@ int bench_lora_training(const TrainingBenchOptions& o) {
   }
   std::sort(times.begin(), times.end());
   const double median = times[times.size() / 2];
-  std::cout << "steer bench --train-lora: " << o.model << ", " << o.device << " " << o.dtype << ", " << at::get_num_threads()
+  out << "steer bench --train-lora: " << o.model << ", " << o.device << " " << o.dtype << ", " << at::get_num_threads()
             << " threads, batch " << o.batch << ", latent " << o.latent << "x" << o.latent << ", rank " << o.rank
             << (o.gradient_checkpointing ? ", gradient checkpointing" : "") << "\n"
             << "  LoRA step " << median << " ms (median of " << times.size() << "), peak RSS " << peak_rss_mb() << " MB\n";
-  std::cout << "BENCH_JSON {\"lora_step_ms\": " << median << ", \"peak_rss_mb\": " << peak_rss_mb()
+  out << "BENCH_JSON {\"lora_step_ms\": " << median << ", \"peak_rss_mb\": " << peak_rss_mb()
             << ", \"loss\": " << loss << ", \"trainable\": " << init.unet.size() << "}\n";
-  return 0;
 }
 
-}  // namespace steer::cli
+}  // namespace steer

@@ -1,4 +1,5 @@
-// The registry of guidance methods and modifiers: the one place that lists them
+// The registry of guidance methods and modifiers: the one place that lists them. It sits
+// above the plug-ins (core/guidance/methods, core/guidance/modifiers) in the layer order
 // (docs/architecture.md, "Adding a guidance method"). A new modifier is one file that
 // defines its kind, plus one line here.
 #include "core/common/error.h"
