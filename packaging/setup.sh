@@ -61,9 +61,12 @@ fi
 # ---------------------------------------------------------------- configure and build
 export CCACHE_DIR="${CCACHE_DIR:-$repo/.cache/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
-if [ ! -f "$build_dir/build.ninja" ]; then
-  say "configuring $build_dir"
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTEER_PYTHON="$python"
+# --test (what CI runs) builds with warnings as errors, like the "ci" preset.
+werror=OFF
+[ "$mode" = --test ] && werror=ON
+if [ ! -f "$build_dir/build.ninja" ] || ! grep -q "^STEER_WARNINGS_AS_ERRORS:BOOL=$werror\$" "$build_dir/CMakeCache.txt"; then
+  say "configuring $build_dir (warnings as errors: $werror)"
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTEER_PYTHON="$python" -DSTEER_WARNINGS_AS_ERRORS="$werror"
 fi
 say "building ($jobs jobs)"
 start=$(date +%s)
@@ -86,7 +89,7 @@ case "$mode" in
     ;;
   --test)
     # The fuzz run goes first so that the main suite's CTest summary closes the output.
-    say "building and running the fuzz target (libFuzzer + ASan, ${STEER_FUZZ_SECONDS:-30} s)"
+    say "building and running the fuzz targets (libFuzzer + ASan: safetensors header, JSON; ${STEER_FUZZ_SECONDS:-30} s each)"
     if [ ! -f build-fuzz/build.ninja ]; then
       CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTEER_FUZZ=ON \
         -DSTEER_FUZZ_SECONDS="${STEER_FUZZ_SECONDS:-30}"
@@ -96,7 +99,19 @@ case "$mode" in
     say "running the tests"
     labels_excluded="gpu"
     [ "${STEER_SKIP_SLOW:-0}" = 1 ] && labels_excluded="gpu|slow"
-    (cd "$build_dir" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j 2 -LE "$labels_excluded" --timeout 3000)
+    status=0
+    (cd "$build_dir" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j 2 -LE "$labels_excluded" --timeout 3000) || status=$?
+    # Tests leave the tree as they found it: nothing tracked rewritten, nothing new outside the
+    # ignored build and cache folders.
+    if git -C "$repo" rev-parse --git-dir > /dev/null 2>&1; then
+      dirty="$(git -C "$repo" status --porcelain)"
+      if [ -n "$dirty" ]; then
+        echo "the tests changed the source tree (git status):" >&2
+        echo "$dirty" >&2
+        status=1
+      fi
+    fi
+    exit $status
     ;;
   *)
     echo "unknown mode $mode (use --run or --test)" >&2

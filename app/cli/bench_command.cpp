@@ -23,9 +23,10 @@ void usage() {
                "                   (for machines that have no model weights, e.g. the GPU test machine)\n"
                "       steer bench --model <folder> --train-lora [--rank N (4)] [--gradient-checkpointing] [--batch N]\n"
                "                   [--steps N] [same options]: times LoRA training steps and reports peak memory\n"
-               "       steer bench --model <folder> --guided [--lora FILE] [--steps N (6)] [same options]\n"
-               "                   times whole guided steps: CFG, and PG (omega 0.5) with the LoRA, and the\n"
-               "                   live preview's share of a step\n";
+               "       steer bench --model <folder> --guided [--lora FILE] [--finetuned DIR] [--steps N (6)] [same options]\n"
+               "                   times whole guided steps as users run them: CFG with the LoRA merged (the baseline)\n"
+               "                   and unmerged, PG (omega 0.5, and linear 0.2->0.8) with the LoRA, and CFG/PG with a\n"
+               "                   fully fine-tuned subject; and the live preview's share of a step\n";
 }
 
 }  // namespace
@@ -33,7 +34,7 @@ void usage() {
 int run_bench(int argc, char** argv) {
   // The same checked reader as the other verbs: a number that is not one, or out of range,
   // is refused naming the option (not an "internal error", not wrapped).
-  Arguments args(argc, argv, {"model", "latent", "batch", "threads", "repeats", "device", "dtype", "unet-config", "rank", "lora", "steps"},
+  Arguments args(argc, argv, {"model", "latent", "batch", "threads", "repeats", "device", "dtype", "unet-config", "rank", "lora", "finetuned", "steps"},
                  {"help", "guided", "train-lora", "gradient-checkpointing"});
   const auto& positional = args.positional();
   if (args.has("help") || std::find(positional.begin(), positional.end(), "-h") != positional.end()) {
@@ -60,6 +61,7 @@ int run_bench(int argc, char** argv) {
   o.rank = args.int32("rank", o.rank, 1, 1024);
   o.gradient_checkpointing = args.has("gradient-checkpointing");
   o.lora = args.get("lora");
+  o.finetuned = args.get("finetuned");
   o.steps = args.int32("steps", o.steps, 3, 10000, "3 or more steps (up to 10000): fewer are too few to time");
   if (o.model.empty() == o.unet_config.empty()) {
     usage();

@@ -15,6 +15,7 @@
 #include "core/engine/engine.h"
 #include "core/export/image_export.h"
 #include "core/generation/latent_file.h"
+#include "core/generation/request_json.h"
 
 namespace steer::cli {
 namespace fs = std::filesystem;
@@ -71,7 +72,7 @@ int run_generate(int argc, char** argv) {
         progress.update(e);
       },
       &control));
-  out = export_image(out, result.image, engine.record_for(request), result.seconds);
+  out = export_image(out, result.image, engine.record_for(request), result.seconds, request_to_json(request));
   if (!latent_out.empty() && result.final_latent) {
     latents.emplace_back("final_latent", *result.final_latent);
     write_latents(latent_out, latents);

@@ -11,7 +11,7 @@ std::set<std::string> generation_options() {
           "clip-skip", "method", "lambda", "omega", "weak", "rescale", "interval", "modifier", "device", "dtype"};
 }
 
-std::set<std::string> generation_switches() { return {"karras", "device-noise", "two-call"}; }
+std::set<std::string> generation_switches() { return {"karras", "device-noise", "two-call", "unmerged-lora"}; }
 
 std::string generation_options_help() {
   return std::string("  --model DIR            diffusers model folder (required)\n"
@@ -39,7 +39,9 @@ std::string generation_options_help() {
          "  --device cpu|cuda      compute device (default cpu)\n"
          "  --dtype fp32|fp16|bf16 compute precision (default fp32)\n"
          "  --device-noise         draw noise on the device (faster; not the same image as CPU noise)\n"
-         "  --two-call             run the guidance branches as two UNet calls instead of one batch\n");
+         "  --two-call             run the guidance branches as two UNet calls instead of one batch\n"
+         "  --unmerged-lora        keep the LoRA as separate branches even where every pass uses it at one\n"
+         "                         strength (CFG); by default it is merged into the weights (faster)\n");
 }
 
 std::string model_folder_from(const Arguments& args) {
@@ -104,6 +106,7 @@ GenerationRequest request_from(const Arguments& args) {
   for (const auto& m : args.all("modifier")) r.guidance.modifiers.push_back(ModifierSettings::parse(m));
   r.noise_on_device = args.has("device-noise");
   r.batch_branches = !args.has("two-call");
+  r.merge_lora = !args.has("unmerged-lora");
   return r;
 }
 

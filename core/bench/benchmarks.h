@@ -21,6 +21,7 @@ struct BenchmarkOptions {
   int rank = 4;
   bool gradient_checkpointing = false;
   std::string lora;
+  std::string finetuned;    // --guided: a fully fine-tuned diffusers folder of the model's architecture
   int steps = 6;
 };
 

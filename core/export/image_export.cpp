@@ -18,7 +18,8 @@ fs::path unused_path(const fs::path& wanted) {
   }
 }
 
-fs::path export_image(const fs::path& wanted, const ImageRGBA8& image, const CellSettings& settings, double seconds) {
+fs::path export_image(const fs::path& wanted, const ImageRGBA8& image, const CellSettings& settings, double seconds,
+                      const json::Value& request) {
   if (wanted.extension().empty()) throw InputError(wanted.string() + " has no extension; name the format, e.g. image.png");
   if (wanted.has_parent_path() && !fs::is_directory(wanted.parent_path()))
     throw InputError(wanted.string() + ": the folder " + wanted.parent_path().string() + " does not exist");
@@ -32,6 +33,7 @@ fs::path export_image(const fs::path& wanted, const ImageRGBA8& image, const Cel
   record.set("file", out.filename().string());
   record.set("seconds", seconds);
   record.set("settings", settings_to_json(settings));
+  if (!request.is_null()) record.set("request", request);
   export_detail::write_bytes_atomically(sidecar, record.dump(2) + "\n");
   return out;
 }

@@ -12,8 +12,10 @@ namespace steer {
 
 // Returns the path written. InputError for a path without an extension or in a missing folder;
 // Error naming the file when writing fails (nothing half-written is left).
+// `request`: the request in its one JSON form (core/generation/request_json.h), written into the
+// sidecar as "request" (null leaves it out).
 std::filesystem::path export_image(const std::filesystem::path& wanted, const ImageRGBA8& image, const CellSettings& settings,
-                                   double seconds);
+                                   double seconds, const json::Value& request = nullptr);
 
 // The first of wanted, wanted-2, wanted-3, ... that does not exist.
 std::filesystem::path unused_path(const std::filesystem::path& wanted);

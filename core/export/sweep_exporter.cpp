@@ -274,6 +274,7 @@ std::string SweepExporter::add_cell(const SweepCell& cell) {
     sidecar.emplace_back("axis_values", axis_values(record.axis_position));
     sidecar.emplace_back("seconds", record.seconds);
     sidecar.emplace_back("settings", settings_to_json(record.settings));
+    if (!cell.request.is_null()) sidecar.emplace_back("request", cell.request);
     sidecar.emplace_back("parameters", parameters);
     write_text(staging_ / record.sidecar, json::Value(std::move(sidecar)).dump(2) + "\n");
   }

@@ -42,6 +42,9 @@ struct SweepCell {
   size_t index = 0;                   // the cell's number in the sweep (unique)
   std::vector<size_t> axis_position;  // one label index per SweepAxis, in axis order
   CellSettings settings;
+  // The request in its one JSON form (core/generation/request_json.h), written into the
+  // sidecar as "request"; null leaves it out.
+  json::Value request;
   ImageRGBA8 image;
   double seconds = 0;                 // generation time
 };

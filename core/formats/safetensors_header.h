@@ -1,5 +1,5 @@
 #pragma once
-// The safetensors container format (huggingface/safetensors README; spec §3):
+// The safetensors container format (huggingface/safetensors README; docs/model-notes.md §2):
 //   8 bytes little-endian header length N | N bytes UTF-8 JSON header | tensor bytes.
 // This part has no torch: it parses and validates the header, so the fuzz target and
 // the model inspector can use it on their own.

@@ -1,5 +1,5 @@
 #pragma once
-// A fully fine-tuned subject (guidance.md, "How PG stays free"): θ_ft loaded beside the
+// A fully fine-tuned subject (docs/guidance.md, "How PG stays free"): θ_ft loaded beside the
 // base model θ_pre, and a θ_ω workspace built in place, θ_ω = θ_pre + ω·(θ_ft − θ_pre),
 // once per distinct ω (rebuilt only when ω changes, e.g. between the steps of an ω
 // schedule). ω = 0 is the base model itself and ω = 1 is θ_ft itself: no workspace, no

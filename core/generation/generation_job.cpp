@@ -4,6 +4,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/common/number_text.h"
@@ -13,6 +14,7 @@
 #include "core/guidance/guidance_method.h"
 #include "core/guidance/guidance_modifier.h"
 #include "core/lora/lora_file.h"
+#include "core/lora/lora_merge.h"
 #include "core/models/lora_branch.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/sampling/sampler.h"
@@ -44,6 +46,7 @@ GenerationSession::GenerationSession(StableDiffusionModel& model) : model_(model
 GenerationSession::~GenerationSession() = default;
 
 void GenerationSession::set_subject(const SubjectSpec& subject) {
+  subject.validate();
   attachment_.reset();
   lora_.reset();
   finetuned_.reset();
@@ -307,7 +310,18 @@ GenerationResult GenerationSession::generate(const GenerationRequest& request, c
       on_step(event);
     };
   }
+  // The fast path: one LoRA weight for every pass of every step.
+  std::optional<ScopedLoraMerge> merged;
+  if (request.merge_lora && lora_ && attachment_ && !finetuned_) {
+    bool one_weight = true;
+    for (int i = 0; i < request.steps && one_weight; ++i) {
+      const BranchPlan plan = rule.weak_branch(g, i, request.steps);
+      one_weight = plan.checkpoint.empty() && plan.subject_weight == 1.0;
+    }
+    if (one_weight) merged.emplace(model_.unet(), 1.0);
+  }
   x = run_sampling(*sampler, x, noise_generator, guided_prediction, observe, cancel);
+  merged.reset();
   throw_if_cancelled(cancel);
   GenerationResult result;
   if (request.want_latents) result.final_latent = snapshot(x);

@@ -1,8 +1,17 @@
 #include "core/generation/generation_request.h"
 
+#include <cmath>
+
 #include "core/common/error.h"
+#include "core/common/number_text.h"
 
 namespace steer {
+
+void SubjectSpec::validate() const {
+  if (kind == Kind::Lora && !(std::isfinite(multiplier) && std::abs(multiplier) <= kMaxLoraStrength))
+    throw InputError("LoRA strength " + number_text(multiplier) + " is out of range; use a value from -" +
+                     number_text(kMaxLoraStrength) + " to " + number_text(kMaxLoraStrength) + " (1 = as trained; typical 0.5 to 1.2)");
+}
 
 void GenerationRequest::validate() const {
   if (steps <= 0 || steps > 1000)

@@ -19,6 +19,11 @@ struct SubjectSpec {
   Kind kind = Kind::None;
   std::filesystem::path path;  // a LoRA .safetensors, or a diffusers folder of the same architecture
   double multiplier = 1.0;     // LoRA strength applied as "scale 1" (θ_ft)
+
+  // The strength must be finite and within ±kMaxLoraStrength (beyond that a LoRA only
+  // produces noise); InputError naming the value otherwise.
+  static constexpr double kMaxLoraStrength = 4.0;
+  void validate() const;
 };
 
 struct GenerationRequest {
@@ -37,6 +42,10 @@ struct GenerationRequest {
   bool noise_on_device = false;
   // Run the two guidance branches as one batch-2 UNet call (the default) or as two calls.
   bool batch_branches = true;
+  // When every pass uses the subject LoRA at the same weight (CFG; PG at ω = 1), fold it into
+  // the UNet's weights for the job (core/lora/lora_merge.h: plain layers, the fast path other
+  // tools use). false keeps the branches: the exact unmerged arithmetic (within 1/255 per pixel).
+  bool merge_lora = true;
   // What the step events carry besides the guided preview.
   bool want_branch_previews = false;
   bool want_latents = false;

@@ -1,5 +1,5 @@
 #pragma once
-// The per-step live preview: a linear latent→RGB projection of the x0 estimate (spec §7;
+// The per-step live preview: a linear latent→RGB projection of the x0 estimate (docs/model-notes.md §9;
 // ComfyUI's SD1.5 coefficients, also used for SD2.x). H/8 x W/8 pixels, batch item 0.
 // Costs a 4x3 matrix per latent pixel, next to nothing beside a UNet step.
 #include <ATen/core/Tensor.h>

@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/common/number_text.h"
 #include "core/formats/json_whole_number.h"
+#include "core/generation/request_json.h"
 
 namespace steer {
 std::vector<SweepPlan::Axis> SweepPlan::axes() const {
@@ -88,13 +89,16 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
   if (!file.is_object()) throw InputError(name + ": a sweep file must be a JSON object");
   static const std::set<std::string> known = {"methods", "lambdas", "omegas", "seeds", "prompts", "prompt", "negative",
                                               "steps", "sampler", "width", "height", "karras", "eta", "weak", "rescale",
-                                              "interval", "clip_skip", "seed", "lambda", "omega", "method"};
+                                              "interval", "clip_skip", "seed", "lambda", "omega", "method", "request"};
   for (const auto& [key, value] : file.as_object())
     if (!known.count(key)) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
       throw InputError(name + ": unknown key \"" + key + "\"; a sweep file may have: " + list);
     }
+  // "request": the base request in its one JSON form (core/generation/request_json.h), as a
+  // sidecar or a project holds it; the shorthand keys below then change it.
+  if (const json::Value* request = file.find("request")) base = request_from_json(*request, name);
   auto fail = [&](const std::string& key, const std::string& what) -> InputError {
     return InputError(name + ": \"" + key + "\" " + what);
   };

@@ -1,6 +1,6 @@
 #pragma once
 // A sweep: a grid over method × λ × ω (or ω schedule) × seed × prompt around one base
-// request (guidance.md, "What a designer compares"). Torch-free: it only enumerates cells.
+// request (docs/guidance.md, "What a designer compares"). Torch-free: it only enumerates cells.
 #include <string>
 #include <vector>
 

@@ -51,7 +51,7 @@ class GuidanceMethodRule {
   virtual double reported_omega(const GuidanceSettings& /*settings*/, int /*step*/, int /*steps*/) const { return 1.0; }
 };
 
-// The registered rule of a method (core/guidance/guidance_registry.cpp).
+// The registered rule of a method (core/guidance/registry/guidance_registry.cpp).
 const GuidanceMethodRule& guidance_method_rule(GuidanceMethod method);
 
 }  // namespace steer

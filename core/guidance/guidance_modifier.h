@@ -59,7 +59,7 @@ class GuidanceModifierKind {
   virtual std::unique_ptr<GuidanceModifier> start(const ModifierSettings& settings) const = 0;
 };
 
-// The registered kinds (core/guidance/guidance_registry.cpp), and one by name (nullptr when unknown).
+// The registered kinds (core/guidance/registry/guidance_registry.cpp), and one by name (nullptr when unknown).
 const std::vector<const GuidanceModifierKind*>& guidance_modifier_kinds();
 const GuidanceModifierKind* find_guidance_modifier(const std::string& name);
 // "  apg  adaptive projected guidance ...\n      eta=1 ...", for --help.

@@ -1,5 +1,5 @@
 #pragma once
-// Which guidance a job uses and with what parameters (guidance.md). Torch-free: the UI
+// Which guidance a job uses and with what parameters (docs/guidance.md). Torch-free: the UI
 // edits it, the exporter records it, the engine executes it.
 #include <limits>
 #include <string>

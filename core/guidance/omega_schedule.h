@@ -1,6 +1,6 @@
 #pragma once
-// PG's ω over the sampling steps (guidance.md: "Offer ω as a schedule over the sampling
-// steps"). Step i of n has progress p = i / (n - 1) (p = 0 when n = 1).
+// PG's ω over the sampling steps (docs/guidance.md, "ω schedules").
+// Step i of n has progress p = i / (n - 1) (p = 0 when n = 1).
 //   constant:c                 ω = c
 //   linear:a->b                ω = a + (b - a)·p
 //   cosine:a->b                ω = b + (a - b)·(1 + cos(π·p)) / 2   (starts at a, ends at b, flat at both ends)

@@ -1,5 +1,5 @@
 #pragma once
-// A diffusers pipeline folder (spec §2.1): model_index.json names the components; each
+// A diffusers pipeline folder (docs/model-notes.md §1): model_index.json names the components; each
 // component folder has a config and weights. This layer finds and validates files; it
 // builds no model.
 #include <filesystem>

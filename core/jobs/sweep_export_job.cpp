@@ -1,5 +1,7 @@
 #include "core/jobs/sweep_export_job.h"
 
+#include "core/generation/request_json.h"
+
 namespace steer {
 
 std::filesystem::path run_sweep_export(GenerationSession& session, const SweepExportJob& job, const CellExported& on_cell,
@@ -16,6 +18,7 @@ std::filesystem::path run_sweep_export(GenerationSession& session, const SweepEx
         out.index = cell.index;
         out.axis_position = cell.position;
         out.settings = cell_settings_for(cell.request, job.identity, job.subject, job.device);
+        out.request = request_to_json(cell.request);
         out.image = result.image;
         out.seconds = reused ? 0.0 : result.seconds;
         const std::string file = exporter.add(out);

@@ -51,7 +51,7 @@ struct ParsedKey {
   Role role = Role::Down;
 };
 
-// LoRA kinds other than plain low-rank down/up pairs (sd.cpp's list of suffixes, spec §6.2).
+// LoRA kinds other than plain low-rank down/up pairs (sd.cpp's list of suffixes, docs/model-notes.md §8.4).
 std::string unsupported_kind(const std::string& key) {
   if (contains(key, "hada_w") || contains(key, ".hada_t")) return "LoHa (LyCORIS hada_ weights)";
   if (contains(key, "lokr_w") || contains(key, ".lokr_t")) return "LoKr (LyCORIS lokr_ weights)";
@@ -465,6 +465,10 @@ LoraFile read_lora_file(const std::filesystem::path& path, const StableDiffusion
     }
     slot = st->tensor(info);
     slot_key = key;
+    if (slot.is_floating_point() && !at::isfinite(slot).all().item<bool>())
+      throw InputError("LoRA file " + file + ": tensor " + key +
+                       " holds NaN or infinite values (a diverged training run or a damaged file); "
+                       "use an earlier checkpoint of the LoRA or train it again");
   }
 
   if (lora_keys == 0 && problems.empty())

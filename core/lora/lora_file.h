@@ -1,5 +1,5 @@
 #pragma once
-// LoRA files (spec §6.2): reading kohya/A1111- and diffusers/PEFT-named .safetensors LoRAs,
+// LoRA files (docs/model-notes.md §8): reading kohya/A1111- and diffusers/PEFT-named .safetensors LoRAs,
 // resolving every layer they name against a loaded model, and attaching them to it.
 //
 // Names read:

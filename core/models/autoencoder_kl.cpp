@@ -8,7 +8,7 @@
 
 namespace steer {
 
-// VAE norms all use eps 1e-6 (spec §8.1).
+// VAE norms all use eps 1e-6 (docs/model-notes.md §4.9).
 constexpr double kVaeEps = 1e-6;
 
 VaeAttention::VaeAttention(int64_t channels, int64_t groups) {

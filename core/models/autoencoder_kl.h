@@ -1,7 +1,7 @@
 #pragma once
-// diffusers' AutoencoderKL (spec §1.3): encoder to a diagonal Gaussian over latents,
+// diffusers' AutoencoderKL (docs/model-notes.md §4.9): encoder to a diagonal Gaussian over latents,
 // decoder back to pixels. Latents here are unscaled; the pipeline multiplies by
-// scaling_factor after encode and divides before decode (spec §8.19).
+// scaling_factor after encode and divides before decode (docs/model-notes.md §4.9).
 #include <ATen/core/Tensor.h>
 
 #include "core/models/model_configs.h"

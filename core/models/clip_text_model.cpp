@@ -44,7 +44,7 @@ ClipTextOutput ClipTextModel::forward(const at::Tensor& ids, bool keep_hidden_st
   if (length > config_.max_position_embeddings)
     throw Error("text encoder input has " + std::to_string(length) + " tokens; the model takes at most " +
                 std::to_string(config_.max_position_embeddings));
-  // Position ids are always arange(L); a stored position_ids buffer is never used (spec §8.8).
+  // Position ids are always arange(L); a stored position_ids buffer is never used (docs/model-notes.md §3.3).
   at::Tensor positions = at::arange(length, ids.options().dtype(at::kLong));
   at::Tensor x = token_embedding_->forward(ids) + position_embedding_->forward(positions).unsqueeze(0);
   ClipTextOutput out;

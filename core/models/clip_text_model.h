@@ -1,5 +1,5 @@
 #pragma once
-// transformers' CLIPTextModel (spec §1.4): token + position embeddings, pre-LN encoder
+// transformers' CLIPTextModel (docs/model-notes.md §4.10): token + position embeddings, pre-LN encoder
 // layers with causal self-attention, final LayerNorm. Parameter names equal the on-disk
 // keys ("text_model.encoder.layers.0.self_attn.q_proj.weight").
 #include <ATen/core/Tensor.h>

@@ -12,7 +12,7 @@ namespace steer {
 
 namespace {
 
-// y + sum_i (scale_i * s_b) * delta_i(x), with s_b the per-sample scales in force (spec §6.1).
+// y + sum_i (scale_i * s_b) * delta_i(x), with s_b the per-sample scales in force (docs/model-notes.md §8.1).
 template <class Delta>
 at::Tensor add_lora_terms(at::Tensor y, const std::vector<std::shared_ptr<const LoraBranch>>& loras, Delta delta) {
   const at::Tensor& s = current_lora_sample_scales();

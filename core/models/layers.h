@@ -14,7 +14,7 @@ struct LoraBranch;
 
 // Linear and Conv2d carry the LoRA branches attached to them (core/lora: LoraAttachment):
 // forward adds (branch.scale * s_b) * up(down(x)) for each, s_b being the per-sample scale
-// of current_lora_sample_scales() (spec §6.1). Without branches forward is the plain layer.
+// of current_lora_sample_scales() (docs/model-notes.md §8.1). Without branches forward is the plain layer.
 class Linear : public Module {
  public:
   Linear(int64_t in_features, int64_t out_features, bool bias = true);
@@ -62,11 +62,11 @@ class Embedding : public Module {
 // Multi-head scaled dot-product attention on (B, L, heads*head_dim) tensors.
 // `causal` adds the upper-triangular mask (CLIP). `upcast` computes scores and softmax in
 // fp32 and casts back (the legacy diffusers processor's upcast_attention/upcast_softmax;
-// see spec §8.4). Without it the fused SDPA kernel is used, as diffusers' AttnProcessor2_0 does.
+// see docs/model-notes.md §4.4). Without it the fused SDPA kernel is used, as diffusers' AttnProcessor2_0 does.
 at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t heads,
                                 bool causal = false, bool upcast = false);
 
-// Sinusoidal timestep embedding (diffusers get_timestep_embedding, spec §1.1.1), computed
+// Sinusoidal timestep embedding (diffusers get_timestep_embedding, docs/model-notes.md §4.1), computed
 // in fp32: t is (B,), result (B, dim).
 at::Tensor timestep_embedding(const at::Tensor& t, int64_t dim, bool flip_sin_to_cos, double freq_shift,
                               double max_period = 10000.0);

@@ -1,9 +1,9 @@
 #pragma once
-// A LoRA update attached to a Linear or Conv2d layer (spec §6.1):
+// A LoRA update attached to a Linear or Conv2d layer (docs/model-notes.md §8.1):
 //   y = W·x + b + s_b · (alpha / rank) · up(down(x))
 // where s_b is a per-sample multiplier for batch item b. Personalization guidance runs
 // its two passes (prompt c at scale 1, ∅ at scale ω) as one batch-2 UNet call with
-// s = [1, ω], so it costs what batched CFG costs (guidance.md, "How PG stays free").
+// s = [ω, 1] (the batch is [∅, c], the order diffusers uses), so it costs what batched CFG costs (docs/guidance.md, "How PG stays free").
 #include <ATen/core/Tensor.h>
 
 #include <memory>

@@ -134,7 +134,7 @@ UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
   u.layers_per_block = per_block(c, file, "layers_per_block", n, 2);
   require_positive(file, "layers_per_block", u.layers_per_block);
   // diffusers: num_attention_heads = num_attention_heads or attention_head_dim (the
-  // config's "attention_head_dim" really is the head count, spec §1.2).
+  // config's "attention_head_dim" really is the head count, docs/model-notes.md §4.8).
   const json::Value* heads = c.find("num_attention_heads");
   const std::string heads_key = (heads && !heads->is_null()) ? "num_attention_heads" : "attention_head_dim";
   u.num_attention_heads = per_block(c, file, heads_key, n, 8);

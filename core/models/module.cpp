@@ -1,6 +1,7 @@
 #include "core/models/module.h"
 
 #include <ATen/ops/empty.h>
+#include <ATen/ops/isfinite.h>
 
 #include <map>
 #include <set>
@@ -86,6 +87,14 @@ void Module::bind(const WeightSet& weights, const std::string& component, const 
   for (const auto& p : params) {
     const at::Tensor& src = weights.tensors.at(p.name);
     *p.tensor = src.to(options.device, options.dtype);
+    // A NaN or Inf in the weights would only show as a black image many seconds later: refuse
+    // the file now, naming the tensor. (After the conversion, so an fp32 value that overflows
+    // the compute dtype is caught too.)
+    if (p.tensor->is_floating_point() && !at::isfinite(*p.tensor).all().item<bool>())
+      throw InputError(component + " weights in " + weights.source.at(p.name).string() + ": tensor " + p.name +
+                       " holds NaN or infinite values" +
+                       (at::isfinite(src).all().item<bool>() ? " after conversion to the compute precision (use fp32 or bf16)"
+                                                             : "; the file is damaged: get the model again"));
   }
 }
 

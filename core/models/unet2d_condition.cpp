@@ -58,7 +58,7 @@ at::Tensor UNetMidBlock::forward(at::Tensor x, const at::Tensor& temb, const at:
 }
 
 UNetUpBlock::UNetUpBlock(const UNetConfig& c, size_t i) {
-  // diffusers builds up blocks from the reversed per-block lists (spec §1.1.10).
+  // diffusers builds up blocks from the reversed per-block lists (docs/model-notes.md §4.7).
   const size_t n = c.block_out_channels.size();
   const size_t level = n - 1 - i;  // the down level this up block mirrors
   const int64_t out = c.block_out_channels[level];
@@ -86,7 +86,7 @@ UNetUpBlock::UNetUpBlock(const UNetConfig& c, size_t i) {
 at::Tensor UNetUpBlock::forward(at::Tensor x, const at::Tensor& temb, const at::Tensor& context,
                                 std::vector<at::Tensor>& skips) const {
   for (size_t j = 0; j < resnets_->size(); ++j) {
-    // Hidden state first, then the skip (spec §8.22).
+    // Hidden state first, then the skip (docs/model-notes.md §4.7).
     x = at::cat({x, skips.back()}, 1);
     skips.pop_back();
     x = (*resnets_)[j].forward(x, temb);
@@ -133,7 +133,7 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Ten
     throw Error("UNet conditioning must be (batch " + std::to_string(batch) + ", tokens, " + std::to_string(c.cross_attention_dim[0]) + ")");
 
   at::Tensor t = timesteps.dim() == 0 ? timesteps.reshape({1}).expand({batch}) : timesteps;
-  // The sinusoidal embedding is always computed in fp32, then cast (spec §1.1.1, §8.16).
+  // The sinusoidal embedding is always computed in fp32, then cast (docs/model-notes.md §4.1).
   at::Tensor t_emb = timestep_embedding(t.to(sample.device()), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift).to(sample.scalar_type());
   at::Tensor emb = time_linear_2_->forward(at::silu(time_linear_1_->forward(t_emb)));
   if (add_linear_1_) {

@@ -1,5 +1,5 @@
 #pragma once
-// diffusers' UNet2DConditionModel for SD 1.x / 2.x configs (spec §1.1.10-1.1.11, §1.2),
+// diffusers' UNet2DConditionModel for SD 1.x / 2.x configs (docs/model-notes.md §4.7, §4.8),
 // with SDXL's "text_time" added conditioning built in so the conditioning interface does
 // not change when SDXL arrives.
 #include <ATen/core/Tensor.h>

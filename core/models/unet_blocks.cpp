@@ -77,7 +77,7 @@ BasicTransformerBlock::BasicTransformerBlock(int64_t dim, int64_t heads, int64_t
 at::Tensor BasicTransformerBlock::forward(const at::Tensor& x, const at::Tensor& context) const {
   at::Tensor h = attn1_->forward(norm1_->forward(x), at::Tensor()) + x;
   h = attn2_->forward(norm2_->forward(h), context) + h;
-  // GEGLU: the first half is the value, the second the gate; exact (erf) GELU (spec §1.1.7).
+  // GEGLU: the first half is the value, the second the gate; exact (erf) GELU (docs/model-notes.md §4.5).
   auto parts = ff_proj_->forward(norm3_->forward(h)).chunk(2, -1);
   return ff_out_->forward(parts[0] * at::gelu(parts[1])) + h;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // diffusers' UNet building blocks (models/resnet.py, attention_processor.py,
-// attention.py, transformers/transformer_2d.py, unets/unet_2d_blocks.py; spec §1.1),
+// attention.py, transformers/transformer_2d.py, unets/unet_2d_blocks.py; docs/model-notes.md §4),
 // shared by the UNet and the VAE.
 #include <ATen/core/Tensor.h>
 
@@ -11,7 +11,7 @@
 
 namespace steer {
 
-// ResnetBlock2D, time_embedding_norm "default", output_scale_factor 1 (spec §1.1.3).
+// ResnetBlock2D, time_embedding_norm "default", output_scale_factor 1 (docs/model-notes.md §4.2).
 // temb_channels <= 0: no time embedding projection (VAE).
 class ResnetBlock2D : public Module {
  public:
@@ -28,7 +28,7 @@ class ResnetBlock2D : public Module {
 };
 
 // Downsample2D with a conv: padding 1 in the UNet; padding 0 after an asymmetric
-// (0,1,0,1) zero pad in the VAE encoder (spec §1.1.4, §8.20).
+// (0,1,0,1) zero pad in the VAE encoder (docs/model-notes.md §4.3).
 class Downsample2D : public Module {
  public:
   Downsample2D(int64_t channels, int64_t padding);
@@ -61,7 +61,7 @@ class Attention : public Module {
   bool upcast_;
 };
 
-// BasicTransformerBlock, norm_type "layer_norm" (spec §1.1.8), with a GEGLU feed-forward.
+// BasicTransformerBlock, norm_type "layer_norm" (docs/model-notes.md §4.5), with a GEGLU feed-forward.
 class BasicTransformerBlock : public Module {
  public:
   BasicTransformerBlock(int64_t dim, int64_t heads, int64_t head_dim, int64_t context_dim, bool upcast);
@@ -73,7 +73,7 @@ class BasicTransformerBlock : public Module {
   Linear *ff_proj_, *ff_out_;
 };
 
-// Transformer2DModel, continuous input (spec §1.1.9).
+// Transformer2DModel, continuous input (docs/model-notes.md §4.6).
 class Transformer2DModel : public Module {
  public:
   Transformer2DModel(int64_t channels, int64_t heads, int64_t layers, int64_t context_dim, int64_t groups,

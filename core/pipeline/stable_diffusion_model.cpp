@@ -76,7 +76,7 @@ std::unique_ptr<AutoencoderKL> load_vae(const fs::path& folder, const LoadOption
 }
 
 std::unique_ptr<ClipTextModel> load_clip_text_model(const fs::path& folder, const LoadOptions& options) {
-  // Some files store the position_ids buffer; it is never used (spec §8.8).
+  // Some files store the position_ids buffer; it is never used (docs/model-notes.md §3.3).
   return load_component<ClipTextModel, ClipTextConfig>(folder, "model", "text_encoder", options, &add_text_model_prefix_if_flattened,
                                                       {"embeddings.position_ids"});
 }

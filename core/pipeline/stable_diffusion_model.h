@@ -33,7 +33,7 @@ std::unique_ptr<AutoencoderKL> load_vae(const std::filesystem::path& folder, con
 std::unique_ptr<ClipTextModel> load_clip_text_model(const std::filesystem::path& folder, const LoadOptions& options);
 
 // Old diffusers VAE files name the mid-block attention query/key/value/proj_attn; diffusers
-// renames them on load (spec §2.2), and so do we.
+// renames them on load (docs/model-notes.md §3.2), and so do we.
 void rename_legacy_vae_attention_keys(struct WeightSet& weights);
 void add_text_model_prefix_if_flattened(struct WeightSet& weights);
 

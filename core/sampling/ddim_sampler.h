@@ -1,5 +1,5 @@
 #pragma once
-// DDIM (diffusers DDIMScheduler, spec §5.4). init_noise_sigma 1, scale_model_input the
+// DDIM (diffusers DDIMScheduler, docs/model-notes.md §6.6). init_noise_sigma 1, scale_model_input the
 // identity, integer timesteps; eta > 0 adds eta-scaled DDPM noise each step (last included).
 #include <cstdint>
 #include <vector>

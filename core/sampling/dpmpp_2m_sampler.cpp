@@ -32,7 +32,7 @@ DpmSchedule DpmSchedule::make(const NoiseSchedule& schedule, int steps, bool kar
     case TimestepSpacing::Trailing: s.timesteps = trailing_timesteps(T, n); break;
   }
   if (karras) {
-    // The full trained range (spec §8.14), unless the config sets one; rounded timesteps.
+    // The full trained range (docs/model-notes.md §6.10), unless the config sets one; rounded timesteps.
     // The spaced timesteps are discarded, so their artefacts do not matter here.
     const double lo = schedule.config().sigma_min.value_or(schedule.sigmas().front());
     const double hi = schedule.config().sigma_max.value_or(schedule.sigmas().back());

@@ -1,7 +1,7 @@
 #pragma once
 // DPM-Solver++(2M) (diffusers DPMSolverMultistepScheduler with its defaults:
 // algorithm_type "dpmsolver++", solver_order 2, solver_type "midpoint",
-// lower_order_final True, final_sigmas_type "zero"; spec §5.8). VP space: init_noise_sigma 1,
+// lower_order_final True, final_sigmas_type "zero"; docs/model-notes.md §6.9). VP space: init_noise_sigma 1,
 // scale_model_input the identity, integer timesteps. First order on the first and the last
 // step, second order (midpoint) in between. Keeps the previous step's x0: steps must run in
 // order 0, 1, ..., steps()-1.

@@ -1,5 +1,5 @@
 #pragma once
-// Euler ancestral (diffusers EulerAncestralDiscreteScheduler, spec §5.7): Euler's
+// Euler ancestral (diffusers EulerAncestralDiscreteScheduler, docs/model-notes.md §6.8): Euler's
 // timesteps, sigmas and input scaling (no Karras option), and a step that goes down to
 // σ_down and adds σ_up-scaled noise. The noise is drawn every step, the last one too
 // (σ_up = 0 there), so the generator advances as diffusers' does.

@@ -40,7 +40,7 @@ EulerSchedule EulerSchedule::make(const NoiseSchedule& schedule, int steps, bool
   std::vector<double> sig;
   for (float t : s.timesteps) sig.push_back(interp(t, schedule.sigmas()));
   if (karras) {
-    // The range of the already-spaced sigmas (spec §8.14), unless the config sets one.
+    // The range of the already-spaced sigmas (docs/model-notes.md §6.10), unless the config sets one.
     s.timesteps.resize(static_cast<size_t>(n));
     const double lo = schedule.config().sigma_min.value_or(sig.back());
     const double hi = schedule.config().sigma_max.value_or(sig.front());

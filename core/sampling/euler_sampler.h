@@ -1,5 +1,5 @@
 #pragma once
-// Euler (diffusers EulerDiscreteScheduler with s_churn = 0, spec §5.6). Works on the
+// Euler (diffusers EulerDiscreteScheduler with s_churn = 0, docs/model-notes.md §6.7). Works on the
 // σ-scaled latent x = x0 + σ ε: the UNet gets x / sqrt(σ²+1) and the float timestep;
 // the step upcasts x to fp32 and returns the model output's dtype.
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Noise draws, as diffusers' randn_tensor makes them (spec §8.29). With a CPU generator the
+// Noise draws, as diffusers' randn_tensor makes them (docs/model-notes.md §6.11). With a CPU generator the
 // noise is drawn on the CPU *in the requested dtype* and then moved to the device, so a seed
 // gives the same numbers on every device. Note that torch draws fp16/bf16 normals
 // differently from fp32 ones (not a rounding of them): a fp16 pipeline's latents differ

@@ -1,6 +1,6 @@
 #pragma once
 // The noise schedule a model was trained with, read from its scheduler_config.json the way
-// diffusers' DDIM / Euler / Euler-ancestral / DPM-Solver schedulers read it (spec §5.1, §5.3).
+// diffusers' DDIM / Euler / Euler-ancestral / DPM-Solver schedulers read it (docs/model-notes.md §6.1, §6.5).
 // Every table is computed as diffusers computes it: betas, alphas and alphas_cumprod in fp32
 // with torch (linspace, cumprod), sigmas in fp32 from those.
 #include <optional>
@@ -30,7 +30,7 @@ struct ScheduleConfig {
   BetaSchedule beta_schedule = BetaSchedule::Linear;
   PredictionType prediction_type = PredictionType::Epsilon;
   // Absent from most published configs (SD1.5, SD2.1); each sampler then uses its class
-  // default: DDIM "leading", Euler / Euler a / DPM-Solver "linspace" (spec §2.1, §5.3).
+  // default: DDIM "leading", Euler / Euler a / DPM-Solver "linspace" (docs/model-notes.md §1.3, §6.5).
   std::optional<TimestepSpacing> timestep_spacing;
   int steps_offset = 0;          // used by "leading" spacing only
   bool set_alpha_to_one = true;  // DDIM only

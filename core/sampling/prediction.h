@@ -1,7 +1,7 @@
 #pragma once
 // Parametrisation: turning the UNet's raw output (ε or v, per the schedule's
 // prediction_type) into ε and into the clean-latent estimate x0, in the three forms the
-// diffusers schedulers use (spec §5.2). Each function reproduces its scheduler's arithmetic
+// diffusers schedulers use (docs/model-notes.md §6.3). Each function reproduces its scheduler's arithmetic
 // exactly: the scalars are fp32 (0-dim tensors, as diffusers' are) and the operation order
 // is diffusers', so the tensor dtype follows torch's promotion as it does there.
 #include <ATen/core/Tensor.h>

@@ -19,7 +19,7 @@ double numpy_round(double x);
 std::vector<double> numpy_arange(double start, double step, int64_t count);
 // np.interp(x, arange(len(table)), table) for a table indexed by integer t.
 double interp(double x, const std::vector<float>& table);
-// diffusers' _sigma_to_t: the fractional timestep of sigma, interpolating log σ (spec §5.2).
+// diffusers' _sigma_to_t: the fractional timestep of sigma, interpolating log σ (docs/model-notes.md §6.4).
 double sigma_to_t(double sigma, const std::vector<float>& log_sigmas);
 // diffusers' _convert_to_karras (rho = 7): n sigmas from sigma_max down to sigma_min.
 std::vector<double> karras_sigmas(double sigma_min, double sigma_max, int64_t n);

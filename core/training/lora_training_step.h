@@ -1,5 +1,5 @@
 #pragma once
-// One LoRA training step as diffusers' LoRA training scripts compute it (spec §5.11, §6):
+// One LoRA training step as diffusers' LoRA training scripts compute it (docs/model-notes.md §7, §8):
 // train_dreambooth_lora.py / train_text_to_image_lora.py. The UNet runs in the model's
 // compute dtype; targets and the loss are fp32. Whatever is attached to the model (a
 // TrainableLora, trainable full weights) is what the gradients reach.

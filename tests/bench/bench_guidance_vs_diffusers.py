@@ -1,9 +1,12 @@
 """Guided-step benchmark, side by side with diffusers on the same CPU, model, LoRA, inputs
 and thread count, in one run:
 
-- time per guided step in steer for CFG and for PG (ω = 0.5) with a LoRA subject: PG runs
-  its two passes as one batch-2 UNet call with per-sample LoRA scales, so PG / CFG should
-  be about 1;
+- time per guided step in steer as users run it. The baseline is CFG with the LoRA merged into
+  the weights (what every tool does for a LoRA at one strength). Against it: CFG unmerged, PG
+  (ω = 0.5, and a linear ω schedule) with the LoRA, which cannot merge (two LoRA weights per
+  step) and runs one batch-2 call with per-sample scales; and a fully fine-tuned subject
+  (--finetuned: the UNet perturbed, a DreamBooth-style folder) with CFG, PG at a constant ω
+  (θ_ω built once) and PG with an ω schedule (θ_ω rebuilt every step), unbatched;
 - steer's CFG step against diffusers' CFG step (UNet batch 2 + guidance + Euler step) with
   the same LoRA loaded through PEFT;
 - the live preview's share of a step (x0 estimate + latent->RGB projection).
@@ -48,11 +51,34 @@ def make_lora(model: Path, out: Path) -> Path:
     return out / "pytorch_lora_weights.safetensors"
 
 
+def make_finetuned(model: Path, out: Path) -> Path:
+    """A fully fine-tuned subject: the model's folder with every UNet weight perturbed (what a
+    DreamBooth run changes); the other components are linked, not copied."""
+    from safetensors.torch import load_file, save_file
+
+    folder = out / "finetuned"
+    folder.mkdir()
+    for part in model.iterdir():
+        if part.name != "unet":
+            (folder / part.name).symlink_to(part.resolve())
+    (folder / "unet").mkdir()
+    for f in (model / "unet").iterdir():
+        if f.suffix == ".safetensors" and ".fp16." not in f.name:
+            weights = load_file(f)
+            gen = torch.Generator().manual_seed(11)
+            save_file({k: v + 0.01 * v.std().nan_to_num() * torch.randn(v.shape, generator=gen) for k, v in weights.items()},
+                      folder / "unet" / f.name)
+        elif f.suffix == ".json":
+            (folder / "unet" / f.name).write_text(f.read_text())
+    return folder
+
+
 def diffusers_cfg_step_ms(model: Path, lora: Path, latent: int, steps: int) -> float:
     from diffusers import EulerDiscreteScheduler, StableDiffusionPipeline
 
     pipe = StableDiffusionPipeline.from_pretrained(model, dtype=torch.float32, safety_checker=None)
     pipe.load_lora_weights(lora, adapter_name="subject")
+    pipe.fuse_lora()  # merged, as steer's CFG baseline and as users run a LoRA at one strength
     scheduler = EulerDiscreteScheduler.from_config(pipe.scheduler.config)
     scheduler.set_timesteps(steps)
     gen = torch.Generator().manual_seed(1234)
@@ -82,6 +108,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--steps", type=int, default=6)
     ap.add_argument("--markdown", type=Path)
+    ap.add_argument("--finetuned", action="store_true", help="also time a fully fine-tuned subject (3 UNet copies in memory)")
     args = ap.parse_args()
     if not (args.model / "model_index.json").exists():
         fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "make_parity_fixtures.py"
@@ -89,9 +116,12 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
         lora = make_lora(args.model, Path(tmp))
-        out = subprocess.run([str(args.steer), "bench", "--model", str(args.model), "--guided", "--lora", str(lora),
-                              "--latent", str(args.latent), "--threads", str(args.threads), "--steps", str(args.steps)],
-                             check=True, capture_output=True, text=True).stdout
+        command = [str(args.steer), "bench", "--model", str(args.model), "--guided", "--lora", str(lora),
+                   "--latent", str(args.latent), "--threads", str(args.threads), "--steps", str(args.steps)]
+        if args.finetuned:
+            command += ["--finetuned", str(make_finetuned(args.model, Path(tmp)))]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        print(out)
         ours = json.loads(next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))[len("BENCH_JSON "):])
         theirs = diffusers_cfg_step_ms(args.model, lora, args.latent, args.steps)
     lines = [
@@ -99,13 +129,29 @@ def main() -> None:
         f"latent {args.latent}x{args.latent} ({args.latent * 8}x{args.latent * 8} px), Euler, median step of {args.steps}; "
         f"torch {torch.__version__}",
         "",
+        "| measure | ms per step | / CFG with the LoRA merged |",
+        "|---|---|---|",
+    ]
+    base = ours["cfg_lora_merged_ms"]
+    names = {
+        "cfg_no_subject": "CFG, no subject",
+        "cfg_lora_merged": "**CFG, LoRA merged (the baseline users run)**",
+        "cfg_lora_unmerged": "CFG, LoRA unmerged (per-sample branches)",
+        "pg_lora": "**PG, LoRA, ω = 0.5** (one batch-2 call, per-sample scales)",
+        "pg_lora_scheduled": "**PG, LoRA, ω linear 0.2→0.8**",
+        "cfg_finetuned": "CFG, fine-tuned subject",
+        "pg_finetuned": "**PG, fine-tuned subject, ω = 0.5** (two calls; θ_ω built once)",
+        "pg_finetuned_scheduled": "**PG, fine-tuned subject, ω linear 0.2→0.8** (θ_ω rebuilt every step)",
+    }
+    for key, label in names.items():
+        if f"{key}_ms" in ours:
+            lines.append(f"| {label} | {ours[key + '_ms']:.1f} | {ours[key + '_ms'] / base:.3f} |")
+    lines += [
+        "",
         "| measure | value |",
         "|---|---|",
-        f"| steer CFG step (LoRA attached) | {ours['cfg_step_ms']:.1f} ms |",
-        f"| steer PG step (LoRA, ω = 0.5, one batch-2 call) | {ours['pg_step_ms']:.1f} ms |",
-        f"| **PG / CFG** (steer) | **{ours['pg_step_ms'] / ours['cfg_step_ms']:.3f}** |",
-        f"| diffusers CFG step (LoRA loaded with PEFT) | {theirs:.1f} ms |",
-        f"| **steer CFG / diffusers CFG** | **{ours['cfg_step_ms'] / theirs:.2f}** |",
+        f"| diffusers CFG step (LoRA loaded with PEFT, fused) | {theirs:.1f} ms |",
+        f"| **steer CFG (LoRA merged) / diffusers CFG (LoRA fused)** | **{ours['cfg_step_ms'] / theirs:.2f}** |",
         f"| preview (x0 estimate + latent->RGB) | {ours['preview_ms']:.3f} ms = **{100 * ours['preview_ms'] / ours['cfg_step_ms']:.3f} %** of a step |",
     ]
     table = "\n".join(lines)

@@ -73,6 +73,19 @@ def main() -> int:
             print(("[ ok ] " if differs else "[FAIL] ") + "control: PG at ω 0.55 differs from the ω 0.5 reference")
             passes += differs
             failures += not differs
+
+            # The merged-LoRA fast path (the default for CFG) against the unmerged reference.
+            for name in ("cfg_euler", "cfg_rescale_interval"):
+                args = [a.replace("{F}", str(fixtures)) for a in manifest["cases"][name] if a != "--unmerged-lora"] + common
+                out = tmp / f"{name}-merged.png"
+                generate(steer, args, out)
+                got, want = pixels(out).astype(int), pixels(HERE / f"{name}.png").astype(int)
+                worst = int(np.abs(got - want).max())
+                ok = worst <= 1
+                print(("[ ok ] " if ok else "[FAIL] ") + f"{name} with the LoRA merged: within 1/255 per pixel of the unmerged "
+                      f"reference (max |diff| {worst})")
+                passes += ok
+                failures += not ok
     if write:
         return 0
     print(f"{passes} passed, {failures} failed")

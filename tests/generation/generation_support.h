@@ -10,6 +10,7 @@
 
 #include "core/formats/json.h"
 #include "core/generation/generation_job.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
 #include "tests/support/test_harness.h"
 
@@ -20,6 +21,21 @@ inline std::filesystem::path fixtures() {
   if (!root) throw std::runtime_error("STEER_FIXTURES is not set: run this test through ctest (it generates the fixtures)");
   return root;
 }
+
+// The device the generation tests run on: STEER_TEST_DEVICE=cuda on the GPU machine
+// (tests/gpu/run_gpu_checks.sh, CTest label gpu), the CPU otherwise. TF32 is switched off:
+// the references are true fp32.
+inline LoadOptions test_load_options() {
+  LoadOptions o;
+  const char* d = std::getenv("STEER_TEST_DEVICE");
+  if (d && std::string(d) == "cuda") {
+    at::globalContext().setAllowTF32CuDNN(false);
+    at::globalContext().setAllowTF32CuBLAS(false);
+    o.device = at::Device(at::kCUDA);
+  }
+  return o;
+}
+inline bool testing_on_cuda() { return test_load_options().device.is_cuda(); }
 
 inline json::Value pipeline_manifest() {
   std::ifstream in(fixtures() / "pipeline" / "manifest.json");

@@ -1,5 +1,5 @@
 // Guidance: PG and AG equal a Python reference that calls diffusers' UNet per the
-// formulas of guidance.md (LoRA scales set per pass); PG at ω = 1 is CFG to the bit;
+// formulas of docs/guidance.md (LoRA scales set per pass); PG at ω = 1 is CFG to the bit;
 // batched PG equals two-call PG; kohya and diffusers namings of one LoRA give one image;
 // step events, previews and cancellation.
 #include "tests/generation/generation_support.h"
@@ -15,7 +15,7 @@ struct Rig {
   std::unique_ptr<StableDiffusionModel> model;
   std::unique_ptr<GenerationSession> session;
   explicit Rig(const std::string& lora_file = "sd1_lora_diffusers.safetensors") {
-    model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+    model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
     session = std::make_unique<GenerationSession>(*model);
     SubjectSpec subject;
     subject.kind = SubjectSpec::Kind::Lora;
@@ -171,7 +171,7 @@ TEST_CASE("bad requests are refused before any work, naming the setting") {
 }
 
 TEST_CASE("PG and AG without a subject are refused: they would equal CFG") {
-  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
   GenerationSession session(*model);
   GenerationRequest r = request_for(pipeline_case("guide_pg_omega0.5"));
   CHECK_THROWS_WITH(session.generate(r), "personalization guidance (pg) needs a subject", "plain CFG");

@@ -33,10 +33,7 @@ using namespace steer::testing;
 
 namespace {
 
-std::string test_device() {
-  const char* d = std::getenv("STEER_TEST_DEVICE");
-  return d && *d ? d : "cpu";
-}
+std::string test_device() { return testing_on_cuda() ? "cuda" : "cpu"; }  // generation_support.h
 
 // Batch-2 vs the reference's batch-1 calls and a different summation order in a few kernels
 // leave ~1e-6 relative on the CPU; cuDNN's convolutions leave more.
@@ -90,11 +87,14 @@ struct Loaded {
 
 Loaded& engine_for(const json::Value& c) {
   static Loaded loaded;
+  // One CPU thread: the tiny models run as fast on one, and CTest runs two tests at a time on
+  // two cores (with torch's default of one thread per core they oversubscribe: 9 min instead of 2).
   const std::string model = c.at("model").as_string();
   const double multiplier = c.at("lora_multiplier").as_number();
   if (loaded.model != model) {
     EngineOptions options;
     options.device = test_device();
+    options.cpu_threads = 1;
     const auto load = loaded.engine.load_model(fixtures() / "parity" / model, options);
     if (!load.finished()) throw std::runtime_error(load.outcome.message);
     loaded.model = model;

@@ -11,7 +11,7 @@ namespace {
 
 void check_case(const std::string& name) {
   const json::Value& c = pipeline_case(name);
-  auto model = StableDiffusionModel::load(fixtures() / "parity" / c.at("folder").as_string());
+  auto model = StableDiffusionModel::load(fixtures() / "parity" / c.at("folder").as_string(), test_load_options());
   GenerationSession session(*model);
   if (const json::Value* lora = c.find("lora"); lora && !lora->is_null()) {
     SubjectSpec subject;

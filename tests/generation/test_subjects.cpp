@@ -46,7 +46,7 @@ struct Rig {
   std::unique_ptr<StableDiffusionModel> model;
   std::unique_ptr<GenerationSession> session;
   explicit Rig(const SubjectSpec& subject) {
-    model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+    model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
     session = std::make_unique<GenerationSession>(*model);
     session->set_subject(subject);
   }
@@ -123,7 +123,7 @@ TEST_CASE("fine-tuned subject: PG at ω = 0 runs the base model as the weak pass
 }
 
 TEST_CASE("the θ_ω workspace is built once per distinct ω and holds (1−ω)θ_pre + ωθ_ft") {
-  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
   FineTunedSubject subject(*model, subject_dir() / "sd1-tiny-finetuned");
   CHECK(!subject.text_encoder_differs());
   CHECK(&subject.unet_at(0.0) == &model->unet());
@@ -150,7 +150,7 @@ TEST_CASE("the θ_ω workspace is built once per distinct ω and holds (1−ω)�
 }
 
 TEST_CASE("the memory note names the extra copies, from the real parameter counts") {
-  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
   GenerationSession session(*model);
   CHECK(session.memory_note().empty());
   session.set_subject(finetuned("sd1-tiny-finetuned"));
@@ -176,7 +176,7 @@ TEST_CASE("the memory note names the extra copies, from the real parameter count
 }
 
 TEST_CASE("a fine-tuned subject of another architecture is refused, naming the key and both folders") {
-  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
   GenerationSession session(*model);
   SubjectSpec other;
   other.kind = SubjectSpec::Kind::FineTuned;
@@ -197,7 +197,7 @@ TEST_CASE("a fine-tuned subject of another architecture is refused, naming the k
 }
 
 TEST_CASE("a textual-inversion file as a subject is refused: PG would equal CFG for every ω") {
-  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny");
+  auto model = StableDiffusionModel::load(fixtures() / "parity" / "sd1-tiny", test_load_options());
   GenerationSession session(*model);
   const auto ti = subject_dir() / "ti_embedding.safetensors";
   CHECK_EQ(textual_inversion_signature(ti, 32), std::string("emb_params [2, 32]"));

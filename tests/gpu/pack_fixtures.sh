@@ -18,4 +18,11 @@ for model in sd1-tiny sd2-tiny; do
   cp -r "$src/$model" "$dst/"
   find "$dst/$model" -name '*.fp16.safetensors' -delete
 done
+# The guidance parity inputs: LoRAs, pipeline and guidance references, the evidence references,
+# and the subject test's small files (its fine-tuned folders are left out: ~55 MB).
+fixtures="$(dirname "$src")"
+for part in lora pipeline evidence; do
+  [ -d "$fixtures/$part" ] && cp -r "$fixtures/$part" "$repo/gpu-fixtures/"
+done
 du -sh "$repo/gpu-fixtures"
+[ "$(du -sm "$repo/gpu-fixtures" | cut -f1)" -lt 60 ] || { echo "gpu-fixtures is over the device tool's carry limit" >&2; exit 1; }

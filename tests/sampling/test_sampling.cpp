@@ -1,5 +1,5 @@
-// Schedules, parametrisation, samplers and the sampling loop without fixtures: the spec's
-// test vectors (§5, §9), bad input, and the loop's contract (order, noise draws, cancel).
+// Schedules, parametrisation, samplers and the sampling loop without fixtures: the reference
+// values of docs/model-notes.md §6, bad input, and the loop's contract (order, noise draws, cancel).
 // Bit-level parity with diffusers is test_sampler_parity's job.
 #include <ATen/ATen.h>
 
@@ -125,7 +125,7 @@ TEST_CASE("SDXL's Euler (leading/30): t0 = 958, init_noise_sigma = 11.5203; Karr
   CHECK_EQ(euler->timestep(0), 958.0);
   CHECK_NEAR(euler->sigma(0), 11.4769, 1e-4);
   CHECK_NEAR(euler->init_noise_sigma(), 11.5203, 1e-4);
-  // Karras with diffusers' Euler: the range of the spaced sigmas (spec §8.14).
+  // Karras with diffusers' Euler: the range of the spaced sigmas (docs/model-notes.md §6.10).
   auto karras = sampler(s, SamplerKind::Euler, 30, true);
   CHECK_NEAR(karras->sigma(0), 11.4769, 1e-4);
   CHECK_NEAR(karras->sigma(29), 0.041314, 1e-6);

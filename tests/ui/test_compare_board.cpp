@@ -12,7 +12,7 @@
 //   favourites / all export folders hold decodable images, parsable sidecars, index.json,
 //   index.csv and grid.png; the "all" export equals what `steer sweep` writes for the
 //   same grid (same names, pixels, sidecar settings, index and grid).
-// Saves docs/screenshots/compare-board.png and docs/screenshots/export-dialog.png.
+// Saves (under tools/make_screenshots.sh) docs/screenshots/compare-board.png and docs/screenshots/export-dialog.png.
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -168,9 +168,11 @@ std::string read_text(const fs::path& file) {
 }
 
 void save_screenshot(QWidget& widget, const char* name) {
-  const fs::path source_dir = env_path("STEER_SOURCE_DIR");
-  REQUIRE(!source_dir.empty());
-  const fs::path shot_path = source_dir / "docs" / "screenshots" / name;
+  // docs/screenshots is written only by tools/make_screenshots.sh (STEER_SCREENSHOT_DIR); a test
+  // run leaves the source tree as it found it.
+  const char* screenshot_dir = std::getenv("STEER_SCREENSHOT_DIR");
+  const fs::path shot_path =
+      (screenshot_dir && *screenshot_dir ? fs::path(screenshot_dir) : fs::temp_directory_path() / "steer-screenshots") / name;
   fs::create_directories(shot_path.parent_path());
   const QPixmap shot = widget.grab();
   REQUIRE(!shot.isNull());

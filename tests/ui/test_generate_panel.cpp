@@ -7,7 +7,7 @@
 // - invalid settings are refused before anything is submitted, naming the setting;
 // - "Use these settings" gives back the exact request (the same image again);
 // - branch previews, sweeps, and cancelling a queued job through the bridge.
-// Saves docs/screenshots/generate-panel.png.
+// Saves (under tools/make_screenshots.sh) docs/screenshots/generate-panel.png.
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
@@ -214,9 +214,11 @@ QImage steer_generate(const QString& out_dir, const QStringList& settings) {
 }
 
 void save_screenshot(QWidget& widget, const char* name) {
-  const fs::path source_dir = env_path("STEER_SOURCE_DIR");
-  REQUIRE(!source_dir.empty());
-  const fs::path shot_path = source_dir / "docs" / "screenshots" / name;
+  // docs/screenshots is written only by tools/make_screenshots.sh (STEER_SCREENSHOT_DIR); a test
+  // run leaves the source tree as it found it.
+  const char* screenshot_dir = std::getenv("STEER_SCREENSHOT_DIR");
+  const fs::path shot_path =
+      (screenshot_dir && *screenshot_dir ? fs::path(screenshot_dir) : fs::temp_directory_path() / "steer-screenshots") / name;
   fs::create_directories(shot_path.parent_path());
   const QPixmap shot = widget.grab();
   REQUIRE(!shot.isNull());

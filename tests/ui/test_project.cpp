@@ -15,7 +15,7 @@
 //   "open as base / attach as fine-tuned", and attaching shows the engine's memory note;
 // - the window's shortcuts (QAction shortcuts, and real key presses reaching them);
 // - geometry, the log dock and the tab are restored in a new window.
-// Saves docs/screenshots/main-window-subject.png, main-window-generate.png and
+// Saves (under tools/make_screenshots.sh) docs/screenshots/main-window-subject.png, main-window-generate.png and
 // main-window-compare.png.
 #include <QAbstractButton>
 #include <QAction>
@@ -148,9 +148,11 @@ bool wait_idle(MainWindow& window) {
 }
 
 void save_screenshot(QWidget& window, const char* name) {
-  const fs::path source_dir = env_path("STEER_SOURCE_DIR");
-  REQUIRE(!source_dir.empty());
-  const fs::path shot_path = source_dir / "docs" / "screenshots" / name;
+  // docs/screenshots is written only by tools/make_screenshots.sh (STEER_SCREENSHOT_DIR); a test
+  // run leaves the source tree as it found it.
+  const char* screenshot_dir = std::getenv("STEER_SCREENSHOT_DIR");
+  const fs::path shot_path =
+      (screenshot_dir && *screenshot_dir ? fs::path(screenshot_dir) : fs::temp_directory_path() / "steer-screenshots") / name;
   fs::create_directories(shot_path.parent_path());
   QApplication::processEvents();
   const QPixmap shot = window.grab();
@@ -161,7 +163,7 @@ void save_screenshot(QWidget& window, const char* name) {
 }
 
 std::string request_text(const steer::GenerationRequest& request) {
-  return steer::ui::request_to_json(request).dump();
+  return steer::request_to_json(request).dump();
 }
 
 // The settings a designer sets in the panel for the project tests.
@@ -270,8 +272,8 @@ TEST_CASE("project.json keeps every GenerationRequest field and names a wrong me
   r.want_branch_previews = true;
   r.want_latents = true;
 
-  const std::string text = steer::ui::request_to_json(r).dump(2);
-  const steer::GenerationRequest back = steer::ui::request_from_json(steer::json::parse(text));
+  const std::string text = steer::request_to_json(r).dump(2);
+  const steer::GenerationRequest back = steer::request_from_json(steer::json::parse(text));
   CHECK_EQ(back.prompt, r.prompt);
   CHECK_EQ(back.negative_prompt, r.negative_prompt);
   CHECK_EQ(back.seed, r.seed);
@@ -299,13 +301,13 @@ TEST_CASE("project.json keeps every GenerationRequest field and names a wrong me
 
   // No interval: σ_high = ∞ is stored as null and read back as ∞.
   steer::GenerationRequest plain;
-  const steer::json::Value plain_json = steer::ui::request_to_json(plain);
+  const steer::json::Value plain_json = steer::request_to_json(plain);
   CHECK(plain_json.at("guidance").at("sigma_high").is_null());
-  CHECK(std::isinf(steer::ui::request_from_json(steer::json::parse(plain_json.dump())).guidance.sigma_high));
+  CHECK(std::isinf(steer::request_from_json(steer::json::parse(plain_json.dump())).guidance.sigma_high));
   // Negative seeds and the weak model as a checkpoint file.
   plain.seed = -7;
   plain.guidance.weak = steer::WeakModel::parse("/tmp/early-checkpoint.safetensors");
-  CHECK_EQ(request_text(steer::ui::request_from_json(steer::json::parse(request_text(plain)))), request_text(plain));
+  CHECK_EQ(request_text(steer::request_from_json(steer::json::parse(request_text(plain)))), request_text(plain));
 
   // A project with every part, through the store (atomic write) and back.
   QTemporaryDir dir;
@@ -414,7 +416,7 @@ TEST_CASE("A project reopens in a new window with its model, subject, settings a
     CHECK_EQ(generated[1].extension().string(), std::string(".png"));
     CHECK(QImage(to_qstring(generated[1])).size() == QSize(64, 64));
     const steer::json::Value sidecar = steer::json::parse(read_text(generated[0]));
-    CHECK_EQ(request_text(steer::ui::request_from_json(sidecar.at("request"))), request_text(shown));
+    CHECK_EQ(request_text(steer::request_from_json(sidecar.at("request"))), request_text(shown));
     CHECK_EQ(sidecar.at("subject").at("path").as_string(), s.lora.string());
 
     // A 2x2 board: CFG vs PG over two seeds, with a favourite.

@@ -1,5 +1,5 @@
 #pragma once
-// Edits PG's ω schedule (guidance.md: constant, linear from/to, cosine, a step interval)
+// Edits PG's ω schedule (docs/guidance.md, "ω schedules": constant, linear from/to, cosine, a step interval)
 // and plots ω over the steps the request will run.
 #include <QWidget>
 

@@ -4,8 +4,8 @@
 #include <limits>
 #include <system_error>
 
-#include "core/guidance/guidance_settings.h"
-#include "core/guidance/omega_schedule.h"
+#include "core/common/error.h"
+#include "core/generation/request_json.h"
 
 namespace steer::ui {
 
@@ -34,13 +34,6 @@ std::string read_string(const json::Value& object, const char* key, const std::s
   return v->as_string();
 }
 
-double read_number(const json::Value& object, const char* key, const std::string& prefix, double fallback) {
-  const json::Value* v = member(object, key);
-  if (!v) return fallback;
-  if (!v->is_number()) format_error(prefix + key, "must be a number");
-  return v->as_number();
-}
-
 int64_t read_int(const json::Value& object, const char* key, const std::string& prefix, int64_t fallback) {
   const json::Value* v = member(object, key);
   if (!v) return fallback;
@@ -56,13 +49,6 @@ int read_small_int(const json::Value& object, const char* key, const std::string
   if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
     format_error(prefix + key, "is out of range");
   return static_cast<int>(v);
-}
-
-bool read_bool(const json::Value& object, const char* key, const std::string& prefix, bool fallback) {
-  const json::Value* v = member(object, key);
-  if (!v) return fallback;
-  if (!v->is_bool()) format_error(prefix + key, "must be true or false");
-  return v->as_bool();
 }
 
 const json::Value* read_object(const json::Value& object, const char* key, const std::string& prefix) {
@@ -94,169 +80,7 @@ fs::path resolve_path(const json::Value& object, const std::string& prefix, cons
   return absolute;
 }
 
-json::Value omega_to_json(const OmegaSchedule& omega) {
-  const char* kind = "constant";
-  switch (omega.kind) {
-    case OmegaSchedule::Kind::Constant: kind = "constant"; break;
-    case OmegaSchedule::Kind::Linear: kind = "linear"; break;
-    case OmegaSchedule::Kind::Cosine: kind = "cosine"; break;
-    case OmegaSchedule::Kind::Interval: kind = "interval"; break;
-  }
-  return json::Object{{"kind", kind},
-                      {"start", omega.start},
-                      {"end", omega.end},
-                      {"interval_begin", omega.interval_begin},
-                      {"interval_end", omega.interval_end}};
-}
-
-OmegaSchedule omega_from_json(const json::Value& v, const std::string& prefix) {
-  OmegaSchedule omega;
-  const std::string kind = read_string(v, "kind", prefix, "constant");
-  if (kind == "constant") omega.kind = OmegaSchedule::Kind::Constant;
-  else if (kind == "linear") omega.kind = OmegaSchedule::Kind::Linear;
-  else if (kind == "cosine") omega.kind = OmegaSchedule::Kind::Cosine;
-  else if (kind == "interval") omega.kind = OmegaSchedule::Kind::Interval;
-  else format_error(prefix + "kind", "is \"" + kind + "\"; expected constant, linear, cosine or interval");
-  omega.start = read_number(v, "start", prefix, omega.start);
-  omega.end = read_number(v, "end", prefix, omega.end);
-  omega.interval_begin = read_number(v, "interval_begin", prefix, omega.interval_begin);
-  omega.interval_end = read_number(v, "interval_end", prefix, omega.interval_end);
-  return omega;
-}
-
-json::Value weak_to_json(const WeakModel& weak) {
-  const char* kind = "base";
-  switch (weak.kind) {
-    case WeakModel::Kind::Base: kind = "base"; break;
-    case WeakModel::Kind::Checkpoint: kind = "checkpoint"; break;
-    case WeakModel::Kind::Omega: kind = "omega"; break;
-  }
-  return json::Object{{"kind", kind}, {"checkpoint", weak.checkpoint}, {"omega", weak.omega}};
-}
-
-WeakModel weak_from_json(const json::Value& v, const std::string& prefix) {
-  WeakModel weak;
-  const std::string kind = read_string(v, "kind", prefix, "base");
-  if (kind == "base") weak.kind = WeakModel::Kind::Base;
-  else if (kind == "checkpoint") weak.kind = WeakModel::Kind::Checkpoint;
-  else if (kind == "omega") weak.kind = WeakModel::Kind::Omega;
-  else format_error(prefix + "kind", "is \"" + kind + "\"; expected base, checkpoint or omega");
-  weak.checkpoint = read_string(v, "checkpoint", prefix, weak.checkpoint);
-  weak.omega = read_number(v, "omega", prefix, weak.omega);
-  return weak;
-}
-
-json::Value guidance_to_json(const GuidanceSettings& g) {
-  return json::Object{{"method", guidance_method_name(g.method)},
-                      {"scale", g.scale},
-                      {"omega", omega_to_json(g.omega)},
-                      {"weak", weak_to_json(g.weak)},
-                      {"rescale", g.rescale},
-                      {"sigma_low", g.sigma_low},
-                      {"sigma_high", std::isinf(g.sigma_high) ? json::Value(nullptr) : json::Value(g.sigma_high)}};
-}
-
-GuidanceSettings guidance_from_json(const json::Value& v, const std::string& prefix) {
-  GuidanceSettings g;
-  const std::string method = read_string(v, "method", prefix, guidance_method_name(g.method));
-  if (method == "cfg") g.method = GuidanceMethod::Cfg;
-  else if (method == "ag") g.method = GuidanceMethod::Autoguidance;
-  else if (method == "pg") g.method = GuidanceMethod::Personalization;
-  else format_error(prefix + "method", "is \"" + method + "\"; expected cfg, ag or pg");
-  g.scale = read_number(v, "scale", prefix, g.scale);
-  if (const json::Value* omega = read_object(v, "omega", prefix)) g.omega = omega_from_json(*omega, prefix + "omega.");
-  if (const json::Value* weak = read_object(v, "weak", prefix)) g.weak = weak_from_json(*weak, prefix + "weak.");
-  g.rescale = read_number(v, "rescale", prefix, g.rescale);
-  g.sigma_low = read_number(v, "sigma_low", prefix, g.sigma_low);
-  g.sigma_high = read_number(v, "sigma_high", prefix, g.sigma_high);  // null: no upper bound
-  return g;
-}
-
 }  // namespace
-
-const char* subject_kind_name(SubjectSpec::Kind kind) {
-  switch (kind) {
-    case SubjectSpec::Kind::None: return "none";
-    case SubjectSpec::Kind::Lora: return "lora";
-    case SubjectSpec::Kind::FineTuned: return "fine_tuned";
-  }
-  return "none";
-}
-
-json::Value request_to_json(const GenerationRequest& r) {
-  const bool seed_exact = r.seed > -kExactInDouble && r.seed < kExactInDouble;
-  return json::Object{{"prompt", r.prompt},
-                      {"negative_prompt", r.negative_prompt},
-                      {"seed", seed_exact ? json::Value(r.seed) : json::Value(std::to_string(r.seed))},
-                      {"width", r.width},
-                      {"height", r.height},
-                      {"steps", r.steps},
-                      {"sampler", r.sampler},
-                      {"karras_sigmas", r.karras_sigmas},
-                      {"eta", r.eta},
-                      {"clip_skip", r.clip_skip},
-                      {"guidance", guidance_to_json(r.guidance)},
-                      {"noise_on_device", r.noise_on_device},
-                      {"batch_branches", r.batch_branches},
-                      {"want_branch_previews", r.want_branch_previews},
-                      {"want_latents", r.want_latents}};
-}
-
-GenerationRequest request_from_json(const json::Value& v) {
-  const std::string p = "request.";
-  if (!v.is_object()) format_error("request", "must be an object");
-  GenerationRequest r;
-  r.prompt = read_string(v, "prompt", p, r.prompt);
-  r.negative_prompt = read_string(v, "negative_prompt", p, r.negative_prompt);
-  if (const json::Value* seed = member(v, "seed"); seed && seed->is_string()) {
-    try {
-      size_t used = 0;
-      r.seed = std::stoll(seed->as_string(), &used);
-      if (used != seed->as_string().size()) throw std::invalid_argument("trailing text");
-    } catch (const std::exception&) {
-      format_error(p + "seed", "must be an integer");
-    }
-  } else {
-    r.seed = read_int(v, "seed", p, r.seed);
-  }
-  r.width = read_small_int(v, "width", p, r.width);
-  r.height = read_small_int(v, "height", p, r.height);
-  r.steps = read_small_int(v, "steps", p, r.steps);
-  r.sampler = read_string(v, "sampler", p, r.sampler);
-  r.karras_sigmas = read_bool(v, "karras_sigmas", p, r.karras_sigmas);
-  r.eta = read_number(v, "eta", p, r.eta);
-  r.clip_skip = read_small_int(v, "clip_skip", p, r.clip_skip);
-  if (const json::Value* g = read_object(v, "guidance", p)) r.guidance = guidance_from_json(*g, p + "guidance.");
-  r.noise_on_device = read_bool(v, "noise_on_device", p, r.noise_on_device);
-  r.batch_branches = read_bool(v, "batch_branches", p, r.batch_branches);
-  r.want_branch_previews = read_bool(v, "want_branch_previews", p, r.want_branch_previews);
-  r.want_latents = read_bool(v, "want_latents", p, r.want_latents);
-  return r;
-}
-
-json::Value subject_to_json(const SubjectSpec& subject, const fs::path& project_folder) {
-  if (subject.kind == SubjectSpec::Kind::None) return nullptr;
-  return json::Object{{"kind", subject_kind_name(subject.kind)},
-                      {"path", path_text(subject.path)},
-                      {"relative_path", relative_text(subject.path, project_folder)},
-                      {"multiplier", subject.multiplier}};
-}
-
-SubjectSpec subject_from_json(const json::Value& v, const fs::path& project_folder) {
-  SubjectSpec subject;
-  if (v.is_null()) return subject;
-  const std::string p = "subject.";
-  if (!v.is_object()) format_error("subject", "must be an object or null");
-  const std::string kind = read_string(v, "kind", p, "none");
-  if (kind == "none") return subject;
-  if (kind == "lora") subject.kind = SubjectSpec::Kind::Lora;
-  else if (kind == "fine_tuned") subject.kind = SubjectSpec::Kind::FineTuned;
-  else format_error(p + "kind", "is \"" + kind + "\"; expected lora or fine_tuned");
-  subject.path = resolve_path(v, p, project_folder);
-  if (subject.path.empty()) format_error(p + "path", "is missing");
-  subject.multiplier = read_number(v, "multiplier", p, subject.multiplier);
-  return subject;
-}
 
 json::Value project_to_json(const Project& project, const fs::path& project_folder) {
   json::Value model = nullptr;
@@ -301,8 +125,12 @@ Project project_from_json(const json::Value& v, const fs::path& project_folder) 
     model.identity.model_index_mtime_ms = read_int(*m, "model_index_mtime_ms", "model.", 0);
     project.model = std::move(model);
   }
-  if (const json::Value* s = member(v, "subject")) project.subject = subject_from_json(*s, project_folder);
-  if (const json::Value* r = member(v, "request")) project.request = request_from_json(*r);
+  try {
+    if (const json::Value* s = member(v, "subject")) project.subject = subject_from_json(*s, project_folder, "project.json");
+    if (const json::Value* r = member(v, "request")) project.request = request_from_json(*r, "project.json");
+  } catch (const InputError& e) {
+    throw ProjectFormatError(e.what());
+  }
   if (const json::Value* boards = member(v, "boards")) {
     if (!boards->is_array()) format_error("boards", "must be an array");
     for (const json::Value& board : boards->as_array()) {

@@ -24,6 +24,7 @@
 
 #include "core/formats/json.h"
 #include "core/generation/generation_request.h"
+#include "core/generation/request_json.h"
 
 namespace steer::ui {
 
@@ -69,15 +70,7 @@ json::Value project_to_json(const Project& project, const std::filesystem::path&
 // Throws ProjectFormatError (wrong format, newer version, wrong member type).
 Project project_from_json(const json::Value& value, const std::filesystem::path& project_folder);
 
-// Every GenerationRequest field, by name. Doubles keep all their digits (%.17g); the seed
-// is written as a number while it is exact in a double and as a decimal string beyond
-// 2^53; σ_high = ∞ (no interval) is written as null.
-json::Value request_to_json(const GenerationRequest& request);
-GenerationRequest request_from_json(const json::Value& value);
-
-json::Value subject_to_json(const SubjectSpec& subject, const std::filesystem::path& project_folder);
-SubjectSpec subject_from_json(const json::Value& value, const std::filesystem::path& project_folder);
-
-const char* subject_kind_name(SubjectSpec::Kind kind);  // "none", "lora", "fine_tuned"
+// The request and subject JSON forms live in core (core/generation/request_json.h); project
+// files, boards and sidecars share them.
 
 }  // namespace steer::ui
