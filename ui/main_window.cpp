@@ -25,7 +25,6 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTimer>
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -35,6 +34,7 @@
 #include "ui/board/board_plan.h"
 #include "ui/board/compare_board.h"
 #include "ui/engine/engine_thread.h"
+#include "ui/folder_names.h"
 #include "ui/panels/generate_panel.h"
 #include "ui/panels/omega_schedule_editor.h"
 #include "ui/panels/seed_spin_box.h"
@@ -55,7 +55,6 @@ const QString kModelSplitterKey = QStringLiteral("mainWindow/modelSplitter");
 const QString kCurrentTabKey = QStringLiteral("mainWindow/currentTab");
 const QString kLastDirectoryKey = QStringLiteral("mainWindow/lastOpenDirectory");
 const QString kLastSubjectDirectoryKey = QStringLiteral("mainWindow/lastSubjectDirectory");
-const QString kLastProjectDirectoryKey = QStringLiteral("mainWindow/lastProjectDirectory");
 
 // What a drop means. One local path: a .safetensors file is a LoRA subject; a folder with
 // project.json (or that file) a project; a folder with model_index.json (or that file) a
@@ -86,31 +85,6 @@ Dropped classify_drop(const QMimeData* mime) {
   return {Dropped::Kind::Folder, folder};
 }
 
-QString folder_name(const QString& folder) {
-  const QString name = QFileInfo(QDir::cleanPath(folder)).fileName();
-  return name.isEmpty() ? folder : name;
-}
-
-QString clean_absolute(const QString& path) { return QDir::cleanPath(QDir(path).absolutePath()); }
-
-// Where a file question about `path` starts: the folder that holds it, or the nearest
-// one that still exists (the path itself may be gone).
-QString start_folder_for(const QString& path) {
-  QDir dir = QFileInfo(path).absoluteDir();
-  while (!dir.exists() && dir.cdUp()) {
-  }
-  return dir.exists() ? dir.absolutePath() : QDir::homePath();
-}
-
-QString subject_description(const steer::SubjectSpec& subject) {
-  return QStringLiteral("%1 %2").arg(SubjectPanel::kindText(subject.kind), to_qstring(subject.path));
-}
-
-// The one text every "the project changed" comparison uses: what project.json would hold.
-std::string project_text(const Project& project, const QString& folder) {
-  return project_to_json(project, to_path(folder)).dump(2);
-}
-
 // Calls `slot` whenever any editing control under `root` changes value. The panels have
 // no single "settings changed" signal; their controls are standard widgets.
 template <class Slot>
@@ -137,13 +111,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), engine_(std::make
   setAcceptDrops(true);
   setDockOptions(dockOptions() | QMainWindow::AllowNestedDocks);
 
-  autosave_timer_ = new QTimer(this);
-  autosave_timer_->setSingleShot(true);
-  autosave_timer_->setInterval(kAutosaveDelayMs);
-  connect(autosave_timer_, &QTimer::timeout, this, &MainWindow::autosave);
+  // Before the tabs: the first board asks it where to save its images.
+  project_ = new ProjectController(*this, this);
 
   createTabs();
   createLogDock();
+  connectProject();
 
   busy_indicator_ = new QProgressBar(this);
   busy_indicator_->setRange(0, 0);  // indeterminate: loads report no progress
@@ -165,15 +138,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), engine_(std::make
 
 MainWindow::~MainWindow() {
   // A change not written yet (the window closed without closeEvent, or within the
-  // autosave delay) still reaches the project.
-  if (!project_folder_.isEmpty()) {
-    try {
-      const Project project = collectProject();
-      if (project_text(project, project_folder_) != last_written_) write_project(project_folder_, project);
-    } catch (const std::exception&) {
-      // Nobody is left to tell; the previous project.json is intact (atomic write).
-    }
-  }
+  // autosave delay) still reaches the project, while the boards it records still exist.
+  project_->writeBeforeDestruction();
   // The panels and boards cancel their jobs on the engine when they go, so they go while
   // it still exists; then engine_ joins the engine thread.
   delete takeCentralWidget();
@@ -227,10 +193,10 @@ void MainWindow::createTabs() {
   connect(new_board, &QToolButton::clicked, this, [this] {
     addBoard(nullptr);
     boards_->setCurrentIndex(boards_->count() - 1);
-    scheduleAutosave();
+    project_->scheduleAutosave();
   });
   boards_->setCornerWidget(new_board, Qt::TopRightCorner);
-  connect(boards_, &QTabWidget::currentChanged, this, [this] { scheduleAutosave(); });
+  connect(boards_, &QTabWidget::currentChanged, project_, &ProjectController::scheduleAutosave);
   tabs_->addTab(boards_, tr("&Compare"));
   addBoard(nullptr);
 
@@ -240,7 +206,7 @@ void MainWindow::createTabs() {
   connect_edits(generate_panel_, this, [this] {
     const steer::GenerationRequest request = generate_panel_->request();
     for (int i = 0; i < boardCount(); ++i) board(i)->setBaseRequest(request);
-    scheduleAutosave();
+    project_->scheduleAutosave();
   });
   connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
     if (index != CompareTab) return;
@@ -265,9 +231,9 @@ void MainWindow::createTabs() {
   });
   subject_panel_->setModelLoaded(false);
 
-  connect(generate_panel_, &GeneratePanel::imageGenerated, this, &MainWindow::keepGeneratedImage);
+  connect(generate_panel_, &GeneratePanel::imageGenerated, project_, &ProjectController::keepGeneratedImage);
 
-  connect(train_panel_, &TrainPanel::settingsEdited, this, &MainWindow::scheduleAutosave);
+  connect(train_panel_, &TrainPanel::settingsEdited, project_, &ProjectController::scheduleAutosave);
   connect(train_panel_, &TrainPanel::compareRequested, this, &MainWindow::compareTrainedSubject);
   connect(train_panel_, &TrainPanel::info, this, [this](const QString& text) { log_view_->addInfo(text); });
   connect(train_panel_, &TrainPanel::warning, this, [this](const QString& text) { log_view_->addWarning(text); });
@@ -276,6 +242,7 @@ void MainWindow::createTabs() {
 void MainWindow::setFileChooser(FileChooser chooser) {
   file_chooser_ = std::move(chooser);
   train_panel_->setFileChooser(file_chooser_);
+  project_->setFileChooser(file_chooser_);
 }
 
 void MainWindow::createLogDock() {
@@ -318,10 +285,10 @@ void MainWindow::createActions() {
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* new_project = file->addAction(tr("&New Project\u2026"), this, &MainWindow::chooseNewProject);
+  QAction* new_project = file->addAction(tr("&New Project\u2026"), project_, &ProjectController::chooseNewProject);
   new_project->setObjectName(QStringLiteral("newProjectAction"));
   new_project->setShortcut(QKeySequence::New);
-  QAction* open_project = file->addAction(tr("Open &Project\u2026"), this, &MainWindow::chooseProjectToOpen);
+  QAction* open_project = file->addAction(tr("Open &Project\u2026"), project_, &ProjectController::chooseProjectToOpen);
   open_project->setObjectName(QStringLiteral("openProjectAction"));
   open_project->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   recent_projects_menu_ = file->addMenu(tr("Recent P&rojects"));
@@ -408,6 +375,18 @@ void MainWindow::connectEngine() {
   connect(engine_.get(), &EngineBridge::jobFailed, this, &MainWindow::showJobFailed);
 }
 
+void MainWindow::connectProject() {
+  connect(project_, &ProjectController::folderChanged, this, &MainWindow::updateTitle);
+  connect(project_, &ProjectController::modifiedChanged, this, &QWidget::setWindowModified);
+  connect(project_, &ProjectController::info, this, [this](const QString& text) { log_view_->addInfo(text); });
+  connect(project_, &ProjectController::warning, this, [this](const QString& text) { log_view_->addWarning(text); });
+  connect(project_, &ProjectController::statusMessage, this,
+          [this](const QString& text, int timeout_ms) { statusBar()->showMessage(text, timeout_ms); });
+  connect(project_, &ProjectController::errorReported, this,
+          [this](const QString& object_name, const QString& title, const QString& text, const QString& reason,
+                 const QString& details) { showError(object_name, title, text, reason, details); });
+}
+
 void MainWindow::rebuildRecentModelsMenu() {
   recent_models_menu_->clear();
   const QStringList folders = recent_models_.folders();
@@ -427,7 +406,7 @@ void MainWindow::rebuildRecentModelsMenu() {
 
 void MainWindow::rebuildRecentProjectsMenu() {
   recent_projects_menu_->clear();
-  const QStringList folders = recent_projects_.paths();
+  const QStringList folders = project_->recentProjects();
   for (int i = 0; i < folders.size(); ++i) {
     const QString folder = folders[i];
     QAction* action = recent_projects_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)),
@@ -437,7 +416,8 @@ void MainWindow::rebuildRecentProjectsMenu() {
   }
   if (folders.isEmpty()) recent_projects_menu_->addAction(tr("No recent projects"))->setEnabled(false);
   recent_projects_menu_->addSeparator();
-  QAction* clear = recent_projects_menu_->addAction(tr("&Clear List"), this, [this] { recent_projects_.clear(); });
+  QAction* clear =
+      recent_projects_menu_->addAction(tr("&Clear List"), project_, &ProjectController::clearRecentProjects);
   clear->setEnabled(!folders.isEmpty());
 }
 
@@ -488,24 +468,6 @@ void MainWindow::chooseFineTunedFolder() {
   subject.kind = steer::SubjectSpec::Kind::FineTuned;
   subject.path = to_path(clean_absolute(folder));
   attachSubject(subject);
-}
-
-void MainWindow::chooseNewProject() {
-  QSettings settings;
-  const QString folder = ask(FileQuestion::Kind::NewFolder, QStringLiteral("new-project"), tr("New Project Folder"),
-                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
-  if (folder.isEmpty()) return;
-  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
-  newProject(folder);
-}
-
-void MainWindow::chooseProjectToOpen() {
-  QSettings settings;
-  const QString folder = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("open-project"), tr("Open Project"),
-                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
-  if (folder.isEmpty()) return;
-  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
-  openProject(folder);
 }
 
 void MainWindow::showExportDialog() {
@@ -591,23 +553,19 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
   recent_models_.add(folder);
 
   // The project now records this model, as it is now.
-  const ModelFolderIdentity identity = identify_model_folder(folder);
-  if (project_.model && project_.model->folder == to_path(folder) && !(project_.model->identity == identity))
-    log_view_->addWarning(tr("The model folder %1 changed since the project was saved (model_index.json differs).")
-                              .arg(folder));
-  project_.model = ProjectModel{to_path(folder), identity};
+  project_->recordModel(folder);
 
   // Loading a model drops the engine's subject.
   subject_panel_->setModelLoaded(true);
   for (int i = 0; i < boardCount(); ++i) board(i)->setSubject({});
   // The project's subject follows its model; so does a subject the project remembers but
   // could not attach yet (its model was missing and the designer opened it by hand).
-  if ((load.for_project || !had_subject) && project_.subject.kind != steer::SubjectSpec::Kind::None) {
-    restoreProjectSubject();
+  if ((load.for_project || !had_subject) && project_->hasSubject()) {
+    project_->restoreSubject();
   } else {
     if (had_subject) log_view_->addInfo(tr("The subject was detached: it belonged to the previous model."));
     subject_panel_->showDetached();
-    if (!load.for_project) project_.subject = {};
+    if (!load.for_project) project_->recordSubject({});
   }
 
   log_view_->addInfo(tr("Loaded %1: %2, %3 parameters.")
@@ -619,7 +577,7 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
   else
     statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.front().folder));
   updateTitle();
-  scheduleAutosave();
+  project_->scheduleAutosave();
   // The command line's subject follows the start-up model (after the project's own subject).
   if (startup_subject_ && !startup_subject_->submitted && loading_.empty()) submitStartupSubject();
 }
@@ -630,9 +588,8 @@ void MainWindow::showLoadError(const QString& folder, const QString& message) {
   if (!QFileInfo(folder).isDir()) recent_models_.remove(folder);
   statusBar()->showMessage(loading_.empty() ? tr("Could not load %1").arg(folder)
                                             : tr("Loading %1\u2026").arg(loading_.front().folder));
-  if (project_.subject.kind != steer::SubjectSpec::Kind::None && !subject_panel_->hasSubject() &&
-      !engine_->hasModel())
-    subject_panel_->showPending(project_.subject, tr("Waiting for a model: the project's subject is attached once "
+  if (project_->hasSubject() && !subject_panel_->hasSubject() && !engine_->hasModel())
+    subject_panel_->showPending(project_->subject(), tr("Waiting for a model: the project's subject is attached once "
                                                      "its model loads."));
   showError(QStringLiteral("modelLoadErrorDialog"), tr("Could not open model folder"),
             tr("Could not open the model folder %1").arg(folder), message,
@@ -654,7 +611,7 @@ void MainWindow::attachSubject(const steer::SubjectSpec& subject) {
     log_view_->addInfo(tr("Detaching the subject."));
   } else {
     subject_panel_->showAttaching(subject);
-    log_view_->addInfo(tr("Attaching %1").arg(subject_description(subject)));
+    log_view_->addInfo(tr("Attaching %1").arg(SubjectPanel::describe(subject)));
     statusBar()->showMessage(tr("Attaching %1\u2026").arg(folder_name(to_qstring(subject.path))));
   }
   engine_->setSubject(subject);
@@ -666,11 +623,11 @@ void MainWindow::detachSubject() {
     return;
   }
   // A subject the project remembers but could not attach: forget it.
-  if (project_.subject.kind != steer::SubjectSpec::Kind::None) {
-    project_.subject = {};
+  if (project_->hasSubject()) {
+    project_->recordSubject({});
     subject_panel_->showDetached();
     log_view_->addInfo(tr("The project no longer has a subject."));
-    scheduleAutosave();
+    project_->scheduleAutosave();
   }
 }
 
@@ -695,13 +652,13 @@ void MainWindow::attachSubjectAtStart(const QString& path, const QStringList& co
   }
   subject_panel_->showPending(startup_subject_->subject, tr("Attached once the model has loaded."));
   log_view_->addInfo(
-      tr("%1 is attached once the model has loaded.").arg(subject_description(startup_subject_->subject)));
+      tr("%1 is attached once the model has loaded.").arg(SubjectPanel::describe(startup_subject_->subject)));
 }
 
 void MainWindow::submitStartupSubject() {
   StartupSubject& start = *startup_subject_;
   if (!engine_->hasModel()) {
-    const QString text = tr("%1 was not attached: no model is loaded.").arg(subject_description(start.subject));
+    const QString text = tr("%1 was not attached: no model is loaded.").arg(SubjectPanel::describe(start.subject));
     log_view_->addWarning(text);
     statusBar()->showMessage(text);
     if (!start.compare_prompts.isEmpty()) log_view_->addWarning(tr("No Compare board was set up for it."));
@@ -737,18 +694,18 @@ void MainWindow::showSubjectAttached(const QString& note) {
     attaching_.pop_front();
   }
   subject_panel_->showAttached(subject, note);
-  project_.subject = subject;
+  project_->recordSubject(subject);
   for (int i = 0; i < boardCount(); ++i) board(i)->setSubject(subject);
   if (subject.kind == steer::SubjectSpec::Kind::None) {
     log_view_->addInfo(tr("Subject detached."));
     statusBar()->showMessage(tr("Subject detached"));
   } else {
-    log_view_->addInfo(note.isEmpty() ? tr("Attached %1.").arg(subject_description(subject))
-                                      : tr("Attached %1: %2").arg(subject_description(subject), note));
+    log_view_->addInfo(note.isEmpty() ? tr("Attached %1.").arg(SubjectPanel::describe(subject))
+                                      : tr("Attached %1: %2").arg(SubjectPanel::describe(subject), note));
     statusBar()->showMessage(tr("Attached %1").arg(folder_name(to_qstring(subject.path))));
   }
   updateTitle();
-  scheduleAutosave();
+  project_->scheduleAutosave();
   finishStartupSubject(subject, true, {});
 }
 
@@ -765,7 +722,7 @@ void MainWindow::showSubjectError(const QString& message) {
   statusBar()->showMessage(tr("Could not attach %1").arg(folder_name(to_qstring(subject.path))));
   showError(QStringLiteral("subjectErrorDialog"), tr("Could not attach subject"),
             tr("Could not attach %1").arg(to_qstring(subject.path)), message,
-            tr("Subject: %1\nModel: %2\n\n%3").arg(subject_description(subject), engine_->modelFolder(), message));
+            tr("Subject: %1\nModel: %2\n\n%3").arg(SubjectPanel::describe(subject), engine_->modelFolder(), message));
   finishStartupSubject(subject, false, message);
 }
 
@@ -781,7 +738,7 @@ void MainWindow::showJobFailed(quint64 job, const QString& message) {
   showError(QStringLiteral("jobErrorDialog"), tr("Generation failed"), tr("Job %1 failed.").arg(job), message,
             tr("Model: %1\nSubject: %2\n\n%3")
                 .arg(engine_->modelFolder(),
-                     subject_panel_->hasSubject() ? subject_description(subject_panel_->attached()) : tr("none"),
+                     subject_panel_->hasSubject() ? SubjectPanel::describe(subject_panel_->attached()) : tr("none"),
                      message));
 }
 
@@ -816,7 +773,7 @@ void MainWindow::compareTrainedSubject(const steer::SubjectSpec& trained, const 
   } else {
     // A subject fits the model it was trained from: load that one first. Loading it as the
     // project's model makes showModel attach the project's subject, which is this one.
-    project_.subject = subject;
+    project_->recordSubject(subject);
     loading_.push_back({base, true});
     engine_->loadModel(base);
     subject_panel_->showPending(subject, tr("Attached once its base model %1 has loaded.").arg(folder_name(base)));
@@ -845,7 +802,7 @@ void MainWindow::setUpCompareBoard(const steer::SubjectSpec& subject, const QStr
   tabs_->setCurrentIndex(CompareTab);
   log_view_->addInfo(tr("Compare board for the subject %1: CFG vs PG. Press Run to fill it.")
                          .arg(to_qstring(subject.path)));
-  scheduleAutosave();
+  project_->scheduleAutosave();
 }
 
 // ---- Drag and drop ----------------------------------------------------------------------
@@ -914,7 +871,7 @@ void MainWindow::askOpenOrAttach(const QString& folder) {
   box->open();
 }
 
-// ---- Projects ---------------------------------------------------------------------------
+// ---- Boards ------------------------------------------------------------------------------
 
 int MainWindow::boardCount() const { return boards_ ? boards_->count() : 0; }
 
@@ -931,10 +888,6 @@ CompareBoard* MainWindow::board(int index) const { return board_in(boards_->widg
 
 CompareBoard* MainWindow::currentBoard() const { return board_in(boards_->currentWidget()); }
 
-QString MainWindow::boardOutputFolder(int index) {
-  return project_folder_.isEmpty() ? QString() : board_output_folder(project_folder_, index);
-}
-
 void MainWindow::addBoard(const steer::json::Value* state) {
   const int index = boards_->count();
   auto* scroll = new QScrollArea(boards_);
@@ -946,7 +899,7 @@ void MainWindow::addBoard(const steer::json::Value* state) {
   board->setBaseRequest(generate_panel_->request());
   board->setSubject(subject_panel_->attached());
   // Before a project exists the cells stay in memory; the first save writes them.
-  board->setOutputFolder(to_path(boardOutputFolder(index)));
+  board->setOutputFolder(to_path(project_->boardOutputFolder(index)));
   if (state) {
     try {
       board->fromJson(*state);
@@ -954,7 +907,7 @@ void MainWindow::addBoard(const steer::json::Value* state) {
       log_view_->addError(tr("Board %1 of the project could not be restored: %2").arg(index + 1).arg(e.what()));
     }
   }
-  connect(board, &CompareBoard::changed, this, &MainWindow::scheduleAutosave);
+  connect(board, &CompareBoard::changed, project_, &ProjectController::scheduleAutosave);
   scroll->setWidget(board);
   boards_->addTab(scroll, tr("Board %1").arg(index + 1));
 }
@@ -967,101 +920,24 @@ void MainWindow::removeAllBoards() {
   }
 }
 
-Project MainWindow::collectProject() const {
-  Project project = project_;
+// ---- What the project controller sees of the window (ProjectWorkspace) --------------------
+
+void MainWindow::collectSettings(Project& project) const {
   project.request = generate_panel_->request();
   project.boards.clear();
   for (int i = 0; i < boardCount(); ++i) project.boards.push_back(board(i)->toJson());
   project.current_board = boards_->currentIndex() < 0 ? 0 : boards_->currentIndex();
   project.training = train_panel_->settings().to_json();
-  return project;
 }
 
-bool MainWindow::newProject(const QString& folder) {
-  const QString absolute = clean_absolute(folder);
-  if (is_project_folder(absolute)) {
-    showError(QStringLiteral("projectErrorDialog"), tr("Could not create project"),
-              tr("%1 already holds a project.").arg(absolute),
-              tr("Open it with File \u2192 Open Project, or choose another folder."));
-    return false;
-  }
-  // A fresh project: what is loaded and the settings stay, the boards start empty.
-  if (!project_folder_.isEmpty()) writeProject(false);
-  removeAllBoards();
-  const QString previous = project_folder_;
-  project_folder_ = absolute;
-  addBoard(nullptr);
-  if (!writeProject(true)) {
-    project_folder_ = previous;
-    updateTitle();
-    return false;
-  }
-  setProjectFolder(absolute);
-  writeUnsavedImages();
-  log_view_->addInfo(tr("New project %1").arg(absolute));
-  return true;
-}
-
-bool MainWindow::saveProject() {
-  if (!project_folder_.isEmpty()) return writeProject(true);
-  QSettings settings;
-  const QString folder = ask(FileQuestion::Kind::NewFolder, QStringLiteral("save-project"), tr("Save Project As"),
-                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
-  if (folder.isEmpty()) return false;
-  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
-  const QString absolute = clean_absolute(folder);
-  if (is_project_folder(absolute)) {
-    showError(QStringLiteral("projectErrorDialog"), tr("Could not save project"),
-              tr("%1 already holds a project.").arg(absolute), tr("Choose a new or empty folder."));
-    return false;
-  }
-  // Keeps the boards: their images are written into the project's outputs now.
-  project_folder_ = absolute;
-  for (int i = 0; i < boardCount(); ++i) board(i)->setOutputFolder(to_path(boardOutputFolder(i)));
-  if (!writeProject(true)) {
-    project_folder_.clear();
-    for (int i = 0; i < boardCount(); ++i) board(i)->setOutputFolder({});
-    return false;
-  }
-  setProjectFolder(absolute);
-  writeUnsavedImages();
-  log_view_->addInfo(tr("Saved the session as project %1").arg(absolute));
-  return true;
-}
-
-bool MainWindow::openProject(const QString& folder) {
-  const QString absolute = clean_absolute(folder);
-  Project project;
-  try {
-    project = read_project(absolute);
-  } catch (const std::exception& e) {
-    if (!is_project_folder(absolute)) recent_projects_.remove(absolute);
-    showError(QStringLiteral("projectErrorDialog"), tr("Could not open project"),
-              tr("Could not open the project %1").arg(absolute), QString::fromStdString(e.what()),
-              tr("Project file: %1\n\n%2").arg(project_file_path(absolute), QString::fromStdString(e.what())));
-    return false;
-  }
-  if (!project_folder_.isEmpty() && project_folder_ != absolute) writeProject(false);
-  autosave_timer_->stop();
-  if (generate_panel_->isGenerating()) generate_panel_->cancel();
-
-  project_ = std::move(project);
-  project_folder_ = absolute;
-  applyProject();
-  setProjectFolder(absolute);
-  log_view_->addInfo(tr("Opened project %1").arg(absolute));
-  return true;
-}
-
-void MainWindow::applyProject() {
-  const bool engine_has_subject = subject_panel_->hasSubject();
-  restoring_ = true;
-  generate_panel_->setRequest(project_.request);
+void MainWindow::showSettings(const Project& project) {
+  generate_panel_->setRequest(project.request);
+  // A run in progress keeps its settings on screen: they are what it is training with.
   if (!train_panel_->isTraining()) {
     steer::TrainingSettings training;
-    if (project_.training.is_object()) {
+    if (project.training.is_object()) {
       try {
-        training = steer::TrainingSettings::from_json(project_.training, "project.json \"training\"");
+        training = steer::TrainingSettings::from_json(project.training, "project.json \"training\"");
       } catch (const std::exception& e) {
         log_view_->addError(tr("The project's training settings could not be restored: %1").arg(e.what()));
       }
@@ -1070,233 +946,55 @@ void MainWindow::applyProject() {
     if (engine_->hasModel()) train_panel_->setLoadedModel(engine_->modelFolder());
   }
   removeAllBoards();
-  for (const steer::json::Value& state : project_.boards) addBoard(&state);
+  for (const steer::json::Value& state : project.boards) addBoard(&state);
   if (boards_->count() == 0) addBoard(nullptr);
-  boards_->setCurrentIndex(std::clamp(project_.current_board, 0, boards_->count() - 1));
-  restoring_ = false;
-  last_written_ = project_text(collectProject(), project_folder_);
-  dirty_ = false;
-
-  if (project_.subject.kind != steer::SubjectSpec::Kind::None)
-    subject_panel_->showPending(project_.subject,
-                                tr("The project's subject is attached once its model has loaded."));
-  else
-    subject_panel_->showDetached();
-
-  if (!project_.model) {
-    // A project that never had a model takes the one loaded now, if any.
-    if (engine_->hasModel()) {
-      project_.model = ProjectModel{to_path(engine_->modelFolder()), identify_model_folder(engine_->modelFolder())};
-      scheduleAutosave();
-    }
-    return;
-  }
-  const QString model_folder = to_qstring(project_.model->folder);
-  // The project's model is the one loaded already (switching between projects on the same
-  // model): no reload, only the subject changes.
-  if (engine_->hasModel() && loading_.empty() && QFileInfo(model_folder).isDir() &&
-      clean_absolute(engine_->modelFolder()) == clean_absolute(model_folder)) {
-    project_.model->identity = identify_model_folder(model_folder);
-    log_view_->addInfo(tr("The project's model %1 is loaded already.").arg(model_folder));
-    if (project_.subject.kind != steer::SubjectSpec::Kind::None) restoreProjectSubject();
-    else if (engine_has_subject) attachSubject(steer::SubjectSpec{});
-    return;
-  }
-  if (QFileInfo(model_folder).isDir()) {
-    const ModelFolderIdentity now = identify_model_folder(model_folder);
-    if (!(now == project_.model->identity))
-      log_view_->addWarning(
-          tr("The model folder %1 is not as the project saw it (model_index.json changed, or the folder was "
-             "renamed).")
-              .arg(model_folder));
-    loadProjectModel();
-  } else {
-    askForMissingModel();
-  }
+  boards_->setCurrentIndex(std::clamp(project.current_board, 0, boards_->count() - 1));
 }
 
-void MainWindow::loadProjectModel() {
-  const QString folder = clean_absolute(to_qstring(project_.model->folder));
+void MainWindow::startEmptyBoards() {
+  removeAllBoards();
+  addBoard(nullptr);
+}
+
+void MainWindow::updateBoardFolders() {
+  for (int i = 0; i < boardCount(); ++i) board(i)->setOutputFolder(to_path(project_->boardOutputFolder(i)));
+}
+
+bool MainWindow::boardsHoldImages() const {
+  for (int i = 0; i < boardCount(); ++i)
+    for (int c = 0; c < board(i)->cellCount(); ++c)
+      if (board(i)->cell(c).hasImage()) return true;
+  return false;
+}
+
+void MainWindow::cancelGeneration() {
+  if (generate_panel_->isGenerating()) generate_panel_->cancel();
+}
+
+QString MainWindow::loadedModelFolder() const { return engine_->hasModel() ? engine_->modelFolder() : QString(); }
+
+bool MainWindow::isLoadingModel() const { return !loading_.empty(); }
+
+void MainWindow::loadProjectModel(const QString& folder) {
   loading_.push_back({folder, true});
   engine_->loadModel(folder);
   statusBar()->showMessage(tr("Loading %1\u2026").arg(folder));
   log_view_->addInfo(tr("Loading the project's model %1").arg(folder));
 }
 
-void MainWindow::askForMissingModel() {
-  const QString missing = to_qstring(project_.model->folder);
-  log_view_->addWarning(tr("The project's model folder %1 is missing.").arg(missing));
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Model folder missing"),
-                              tr("The project's model folder is missing:\n%1").arg(missing), QMessageBox::NoButton,
-                              this);
-  box->setObjectName(QStringLiteral("missingModelDialog"));
-  box->setInformativeText(tr("If it moved, locate it and the project will remember the new place. Without a "
-                             "model the project's boards and settings still open, but nothing can be generated."));
-  box->setDetailedText(tr("Project: %1\nModel folder: %2\nFolder name: %3")
-                           .arg(project_folder_, missing, to_qstring(project_.model->identity.folder_name)));
-  QPushButton* locate = box->addButton(tr("&Locate\u2026"), QMessageBox::AcceptRole);
-  locate->setObjectName(QStringLiteral("locateButton"));
-  QPushButton* skip = box->addButton(tr("&Continue without Model"), QMessageBox::RejectRole);
-  skip->setObjectName(QStringLiteral("continueWithoutButton"));
-  box->setDefaultButton(locate);
-  box->setAttribute(Qt::WA_DeleteOnClose);
-  connect(box, &QMessageBox::buttonClicked, this, [this, locate, missing](QAbstractButton* clicked) {
-    if (clicked != locate) {
-      log_view_->addInfo(tr("Continuing without the project's model."));
-      if (project_.subject.kind != steer::SubjectSpec::Kind::None)
-        subject_panel_->showPending(project_.subject, tr("Waiting for a model: the project's subject is attached "
-                                                         "once its model loads."));
-      return;
-    }
-    // Deferred: the box is still closing, and the chooser may be modal.
-    QTimer::singleShot(0, this, [this, missing] {
-      const QString chosen = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("locate-model"),
-                                 tr("Locate Model Folder %1").arg(folder_name(missing)), start_folder_for(missing));
-      if (chosen.isEmpty()) {
-        askForMissingModel();  // the question is still open
-        return;
-      }
-      const ModelFolderIdentity found = identify_model_folder(chosen);
-      const ModelFolderIdentity& expected = project_.model->identity;
-      if (found.model_index_size != expected.model_index_size || found.folder_name != expected.folder_name)
-        log_view_->addWarning(tr("%1 may not be the project's model (%2): its name or model_index.json differ.")
-                                  .arg(chosen, to_qstring(expected.folder_name)));
-      log_view_->addInfo(tr("The project's model is now %1").arg(clean_absolute(chosen)));
-      project_.model->folder = to_path(clean_absolute(chosen));
-      scheduleAutosave();
-      loadProjectModel();
-    });
-  });
-  box->open();
+steer::SubjectSpec MainWindow::attachedSubject() const { return subject_panel_->attached(); }
+
+void MainWindow::showSubjectPending(const steer::SubjectSpec& subject, const QString& why) {
+  subject_panel_->showPending(subject, why);
 }
 
-void MainWindow::restoreProjectSubject() {
-  const steer::SubjectSpec subject = project_.subject;
-  if (subject.kind == steer::SubjectSpec::Kind::None) return;
-  if (QFileInfo::exists(to_qstring(subject.path))) attachSubject(subject);
-  else askForMissingSubject();
-}
+void MainWindow::showSubjectDetached() { subject_panel_->showDetached(); }
 
-void MainWindow::askForMissingSubject() {
-  const steer::SubjectSpec subject = project_.subject;
-  const QString missing = to_qstring(subject.path);
-  const bool is_lora = subject.kind == steer::SubjectSpec::Kind::Lora;
-  log_view_->addWarning(tr("The project's subject %1 is missing.").arg(missing));
-  subject_panel_->showPending(subject, tr("The project's subject is missing: %1").arg(missing));
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Subject missing"),
-                              (is_lora ? tr("The project's LoRA file is missing:\n%1")
-                                       : tr("The project's fine-tuned model folder is missing:\n%1"))
-                                  .arg(missing),
-                              QMessageBox::NoButton, this);
-  box->setObjectName(QStringLiteral("missingSubjectDialog"));
-  box->setInformativeText(tr("If it moved, locate it and the project will remember the new place; or continue "
-                             "with the base model alone."));
-  box->setDetailedText(tr("Project: %1\nSubject: %2").arg(project_folder_, subject_description(subject)));
-  QPushButton* locate = box->addButton(tr("&Locate\u2026"), QMessageBox::AcceptRole);
-  locate->setObjectName(QStringLiteral("locateButton"));
-  QPushButton* skip = box->addButton(tr("&Continue without Subject"), QMessageBox::RejectRole);
-  skip->setObjectName(QStringLiteral("continueWithoutButton"));
-  box->setDefaultButton(locate);
-  box->setAttribute(Qt::WA_DeleteOnClose);
-  connect(box, &QMessageBox::buttonClicked, this, [this, locate, missing, is_lora](QAbstractButton* clicked) {
-    if (clicked != locate) {
-      log_view_->addInfo(tr("Continuing without the project's subject."));
-      return;
-    }
-    QTimer::singleShot(0, this, [this, missing, is_lora] {
-      const QString chosen =
-          is_lora ? ask(FileQuestion::Kind::ExistingFile, QStringLiteral("locate-subject"),
-                        tr("Locate LoRA %1").arg(folder_name(missing)), start_folder_for(missing),
-                        tr("LoRA weights (*.safetensors);;All files (*)"))
-                  : ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("locate-subject"),
-                        tr("Locate Fine-tuned Model %1").arg(folder_name(missing)), start_folder_for(missing));
-      if (chosen.isEmpty()) {
-        askForMissingSubject();
-        return;
-      }
-      project_.subject.path = to_path(clean_absolute(chosen));
-      log_view_->addInfo(tr("The project's subject is now %1").arg(clean_absolute(chosen)));
-      scheduleAutosave();
-      attachSubject(project_.subject);
-    });
-  });
-  box->open();
-}
-
-void MainWindow::keepGeneratedImage(const QImage& image, const steer::GenerationRequest& request) {
-  if (project_folder_.isEmpty()) {
-    unsaved_images_.emplace_back(image, request);
-    return;
-  }
-  try {
-    const QString file = save_generated_image(project_folder_, image, request, engine_->modelFolder(),
-                                              subject_panel_->attached());
-    log_view_->addInfo(tr("Saved %1").arg(file));
-  } catch (const std::exception& e) {
-    showError(QStringLiteral("projectErrorDialog"), tr("Could not save image"),
-              tr("Could not save the generated image in the project %1").arg(project_folder_),
-              QString::fromStdString(e.what()));
-  }
-}
-
-void MainWindow::writeUnsavedImages() {
-  const auto images = std::move(unsaved_images_);
-  unsaved_images_.clear();
-  for (const auto& [image, request] : images) keepGeneratedImage(image, request);
-}
-
-bool MainWindow::writeProject(bool interactive) {
-  if (project_folder_.isEmpty()) return false;
-  autosave_timer_->stop();
-  try {
-    const Project project = collectProject();
-    write_project(project_folder_, project);
-    last_written_ = project_text(project, project_folder_);
-    last_autosave_error_.clear();
-    dirty_ = false;
-    setWindowModified(false);
-    return true;
-  } catch (const std::exception& e) {
-    const QString message = QString::fromStdString(e.what());
-    statusBar()->showMessage(tr("Could not save the project"));
-    // An autosave that keeps failing (a full disk) says so once, not every two seconds.
-    if (interactive || message != last_autosave_error_)
-      showError(QStringLiteral("projectErrorDialog"), tr("Could not save project"),
-                tr("Could not save the project %1").arg(project_folder_), message,
-                tr("Project file: %1\n\n%2").arg(project_file_path(project_folder_), message));
-    last_autosave_error_ = message;
-    return false;
-  }
-}
-
-void MainWindow::scheduleAutosave() {
-  if (restoring_ || project_folder_.isEmpty()) return;
-  dirty_ = true;
-  setWindowModified(true);
-  autosave_timer_->start();  // restarts: 2 s after the last change
-}
-
-void MainWindow::autosave() {
-  if (project_folder_.isEmpty()) return;
-  // Only real changes reach the disk (a control touched and set back writes nothing).
-  if (project_text(collectProject(), project_folder_) == last_written_) {
-    dirty_ = false;
-    setWindowModified(false);
-    return;
-  }
-  dirty_ = true;
-  if (writeProject(false)) statusBar()->showMessage(tr("Project saved"), 2000);
-}
-
-void MainWindow::setProjectFolder(const QString& folder) {
-  project_folder_ = folder;
-  recent_projects_.add(folder);
-  updateTitle();
-}
+// ---- The title, closing and the window's layout -------------------------------------------
 
 void MainWindow::updateTitle() {
   QStringList parts;
-  if (!project_folder_.isEmpty()) parts << folder_name(project_folder_);
+  if (project_->hasProject()) parts << folder_name(project_->folder());
   if (!model_name_.isEmpty()) parts << model_name_;
   if (parts.isEmpty()) {
     setWindowTitle(QApplication::applicationDisplayName() + QStringLiteral("[*]"));
@@ -1306,33 +1004,11 @@ void MainWindow::updateTitle() {
                                                       QApplication::applicationDisplayName()));
 }
 
-// ---- Closing and the window's layout ------------------------------------------------------
-
-bool MainWindow::confirmCloseWithoutProject() {
-  bool has_results = !unsaved_images_.empty();
-  for (int i = 0; i < boardCount() && !has_results; ++i)
-    for (int c = 0; c < board(i)->cellCount() && !has_results; ++c) has_results = board(i)->cell(c).hasImage();
-  if (!has_results) return true;
-  QMessageBox box(QMessageBox::Question, tr("Save as a project?"),
-                  tr("This session's images are not in a project yet."), QMessageBox::Save | QMessageBox::Discard |
-                                                                              QMessageBox::Cancel,
-                  this);
-  box.setObjectName(QStringLiteral("saveSessionDialog"));
-  box.setInformativeText(tr("Save them with the settings and boards as a project, or close without saving?"));
-  box.setDefaultButton(QMessageBox::Save);
-  switch (box.exec()) {
-    case QMessageBox::Save: return saveProject();
-    case QMessageBox::Discard: return true;
-    default: return false;
-  }
-}
-
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (project_folder_.isEmpty() && !confirmCloseWithoutProject()) {
+  if (!project_->prepareToClose()) {
     event->ignore();
     return;
   }
-  if (!project_folder_.isEmpty()) writeProject(false);
   saveWindowState();
   QMainWindow::closeEvent(event);
 }

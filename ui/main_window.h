@@ -6,21 +6,18 @@
 //
 // The window is the one place that decides: panels ask (attach a subject, export a
 // board), the window asks the user for files through its FileChooser, talks to the
-// engine, keeps the project record and reports errors (a dialog with details, and the log).
-#include <QImage>
+// engine and reports errors (a dialog with details, and the log). The project's life
+// (save, open, autosave, locating moved files, recent projects) is its ProjectController's,
+// which reaches the panels and boards through the window's ProjectWorkspace side.
 #include <QMainWindow>
 #include <QStringList>
 #include <deque>
 #include <memory>
 #include <optional>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "core/pipeline/model_inspection.h"
 #include "core/generation/generation_request.h"
-#include "ui/project/project.h"
-#include "ui/project/recent_list.h"
+#include "ui/project/project_controller.h"
 #include "ui/recent_models.h"
 #include "ui/widgets/file_chooser.h"
 
@@ -31,7 +28,6 @@ class QMessageBox;
 class QProgressBar;
 class QSplitter;
 class QTabWidget;
-class QTimer;
 
 namespace steer::ui {
 
@@ -43,13 +39,13 @@ class ModelSummaryView;
 class SubjectPanel;
 class TrainPanel;
 
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow, private ProjectWorkspace {
   Q_OBJECT
  public:
   // The tabs, in order.
   enum Tab { ModelTab = 0, TrainTab = 1, GenerateTab = 2, CompareTab = 3 };
   // Quiet time after the last change before the project is written.
-  static constexpr int kAutosaveDelayMs = 2000;
+  static constexpr int kAutosaveDelayMs = ProjectController::kAutosaveDelayMs;
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -61,7 +57,8 @@ class MainWindow : public QMainWindow {
 
   // Queues attaching `subject` (a LoRA file or a fine-tuned folder) to the loaded model;
   // the subject panel shows the engine's answer, an error dialog a failure.
-  void attachSubject(const steer::SubjectSpec& subject);
+  // (Also the project controller's way to attach: ProjectWorkspace.)
+  void attachSubject(const steer::SubjectSpec& subject) override;
   void detachSubject();
 
   // The command line's --subject and --compare-prompts. Once the model loading now has
@@ -73,18 +70,19 @@ class MainWindow : public QMainWindow {
   // Ends with startupSubjectAttached or startupSubjectFailed.
   void attachSubjectAtStart(const QString& path, const QStringList& compare_prompts = {});
 
+  // Projects, through the ProjectController (ui/project/project_controller.h).
   // Starts a project in `folder` (created if needed; it must not hold a project yet) with
   // what is loaded now and one empty board. False, with an error dialog, on failure.
-  bool newProject(const QString& folder);
+  bool newProject(const QString& folder) { return project_->newProject(folder); }
   // Opens the project in `folder` and restores its settings, boards, model and subject.
   // A missing model folder or subject file asks to locate it. False, with an error
   // dialog, when project.json cannot be read.
-  bool openProject(const QString& folder);
+  bool openProject(const QString& folder) { return project_->openProject(folder); }
   // Writes project.json now; without a project, asks for a folder first (keeping the
   // boards). False when cancelled or failed (with an error dialog).
-  bool saveProject();
-  const QString& projectFolder() const { return project_folder_; }
-  bool hasUnsavedChanges() const { return dirty_; }
+  bool saveProject() { return project_->saveProject(); }
+  const QString& projectFolder() const { return project_->folder(); }
+  bool hasUnsavedChanges() const { return project_->hasUnsavedChanges(); }
 
   // Every file or folder question goes through `chooser` (tests answer them; the app
   // uses QFileDialog), the Train panel's included.
@@ -125,6 +123,7 @@ class MainWindow : public QMainWindow {
   void createActions();
   void createMenus();
   void connectEngine();
+  void connectProject();
   void rebuildRecentModelsMenu();
   void rebuildRecentProjectsMenu();
 
@@ -133,16 +132,12 @@ class MainWindow : public QMainWindow {
   void chooseModelFolder();
   void chooseLoraFile();
   void chooseFineTunedFolder();
-  void chooseNewProject();
-  void chooseProjectToOpen();
   void showExportDialog();
   void generate();
   void cancelJobs();
   void selectNextCell();
   void selectPreviousCell();
   void showAbout();
-  // Without a project, finished images would be lost on close: offer to save them.
-  bool confirmCloseWithoutProject();
 
   void showModel(const steer::ModelSummary& summary);
   void showLoadError(const QString& folder, const QString& message);
@@ -170,31 +165,31 @@ class MainWindow : public QMainWindow {
   void handleDroppedFolder(const QString& folder);
   void askOpenOrAttach(const QString& folder);
 
-  // Projects.
-  void applyProject();
-  void loadProjectModel();
-  void askForMissingModel();
-  void restoreProjectSubject();
-  void askForMissingSubject();
+  // Boards: one tab each, saving into the project's outputs/board-N (memory without one).
   void addBoard(const steer::json::Value* state);
   void removeAllBoards();
-  QString boardOutputFolder(int index);
-  steer::ui::Project collectProject() const;
-  bool writeProject(bool interactive);
-  // Into outputs/generated (or kept until the first save, without a project).
-  void keepGeneratedImage(const QImage& image, const steer::GenerationRequest& request);
-  void writeUnsavedImages();
-  void scheduleAutosave();
-  void autosave();
-  void setProjectFolder(const QString& folder);
   void updateTitle();
+
+  // ProjectWorkspace: what the project controller reads and restores through the window.
+  void collectSettings(Project& project) const override;
+  void showSettings(const Project& project) override;
+  void startEmptyBoards() override;
+  void updateBoardFolders() override;
+  bool boardsHoldImages() const override;
+  void cancelGeneration() override;
+  QString loadedModelFolder() const override;
+  bool isLoadingModel() const override;
+  void loadProjectModel(const QString& folder) override;
+  steer::SubjectSpec attachedSubject() const override;
+  void showSubjectPending(const steer::SubjectSpec& subject, const QString& why) override;
+  void showSubjectDetached() override;
 
   void restoreWindowState();
   void saveWindowState() const;
 
   std::unique_ptr<EngineBridge> engine_;
+  ProjectController* project_ = nullptr;
   RecentModels recent_models_;
-  RecentList recent_projects_{QStringLiteral("recentProjects")};
   FileChooser file_chooser_ = ask_with_file_dialog;
 
   QTabWidget* tabs_ = nullptr;
@@ -227,18 +222,6 @@ class MainWindow : public QMainWindow {
   };
   std::optional<StartupSubject> startup_subject_;
   QString model_name_;                            // the loaded model's folder name, for the title
-
-  // The project: what it records about model and subject (kept while they are missing,
-  // replaced when the user loads or attaches something else), and where it lives.
-  steer::ui::Project project_;
-  QString project_folder_;
-  bool restoring_ = false;  // applying a project: its own widget changes are not edits
-  bool dirty_ = false;
-  QString last_autosave_error_;
-  // Generate-panel images made before the project existed, written by the first save.
-  std::vector<std::pair<QImage, steer::GenerationRequest>> unsaved_images_;
-  std::string last_written_;  // project.json's text as last written, to skip writes that change nothing
-  QTimer* autosave_timer_ = nullptr;
   int native_resolution_ = 512;  // the loaded model's native image side (GenerationRequest's default before any)
 };
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "core/common/error.h"
-#include "ui/project/project.h"
+#include "core/generation/request_json.h"
 
 namespace steer::ui {
 namespace {
@@ -45,15 +45,6 @@ int64_t seed_from(const json::Value& v, const std::string& key) {
     return n;
   }
   return v.as_int();
-}
-
-const char* board_subject_kind(SubjectSpec::Kind kind) {
-  switch (kind) {
-    case SubjectSpec::Kind::None: return "none";
-    case SubjectSpec::Kind::Lora: return "lora";
-    case SubjectSpec::Kind::FineTuned: return "fine_tuned";
-  }
-  return "none";
 }
 
 }  // namespace
@@ -192,26 +183,6 @@ BoardAxisTexts axis_texts_from_json(const json::Value& v) {
     throw InputError(std::string("board axes: ") + e.what());
   }
   return t;
-}
-
-json::Value board_subject_to_json(const SubjectSpec& s) {
-  json::Value v = json::Object{};
-  v.set("kind", board_subject_kind(s.kind));
-  v.set("path", s.path.string());
-  v.set("multiplier", s.multiplier);
-  return v;
-}
-
-SubjectSpec board_subject_from_json(const json::Value& v) {
-  SubjectSpec s;
-  if (!v.is_object()) throw InputError("a subject must be a JSON object, found " + v.dump());
-  const std::string kind = json::string_or(v, "kind", "none");
-  if (kind == "lora") s.kind = SubjectSpec::Kind::Lora;
-  else if (kind == "fine_tuned") s.kind = SubjectSpec::Kind::FineTuned;
-  else if (kind != "none") throw InputError("subject kind \"" + kind + "\" is unknown; use none, lora or fine_tuned");
-  s.path = json::string_or(v, "path", "");
-  s.multiplier = json::number_or(v, "multiplier", 1.0);
-  return s;
 }
 
 }  // namespace steer::ui

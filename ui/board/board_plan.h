@@ -31,19 +31,13 @@ SweepPlan plan_from_axis_texts(const GenerationRequest& base, const BoardAxisTex
 SweepPlan single_cell_plan(const GenerationRequest& request);
 
 // A plan's axis lists and base request ({"base": ..., "methods": [...], "lambdas": [...],
-// "omegas": [...], "seeds": [...], "prompts": [...]}; the base in project.json's request
-// form, ui/project/project.h), and back. steer::InputError / ProjectFormatError name the
-// member that is wrong.
+// "omegas": [...], "seeds": [...], "prompts": [...]}; the base in the core request form,
+// core/generation/request_json.h), and back. steer::InputError names the member that is
+// wrong.
 json::Value plan_to_json(const SweepPlan& plan);
 SweepPlan plan_from_json(const json::Value& object);
 
 json::Value axis_texts_to_json(const BoardAxisTexts& texts);
 BoardAxisTexts axis_texts_from_json(const json::Value& object);
-
-// The subject a board's cells were generated with: {"kind": "none" | "lora" |
-// "fine_tuned", "path": ..., "multiplier": ...}, and back (absolute paths: the board records
-// what it used; the project records where to find it again).
-json::Value board_subject_to_json(const SubjectSpec& subject);
-SubjectSpec board_subject_from_json(const json::Value& object);
 
 }  // namespace steer::ui

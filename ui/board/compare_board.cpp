@@ -20,56 +20,27 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <cstdio>
-#include <map>
-#include <optional>
 
-#include "core/common/error.h"
-#include "core/export/sweep_exporter.h"
-#include "core/imageio/image_file.h"
 #include "ui/board/board_cell_view.h"
 #include "ui/board/board_images.h"
+#include "ui/board/board_text.h"
 #include "ui/board/cell_detail_dialog.h"
 #include "ui/engine/engine_thread.h"
 #include "ui/export/export_dialog.h"
 #include "ui/path_text.h"
-#include "ui/project/project.h"
 
 namespace steer::ui {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kBoardFormat = "steer-compare-board";
-constexpr int kBoardVersion = 1;
 constexpr int kAbSide = 320;
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-QString number_text(double v) { return QString::number(v, 'g', 12); }
-
-QString describe(const GenerationRequest& r) {
-  QString text = q(r.guidance.describe()) + QStringLiteral(" · seed %1").arg(r.seed);
-  if (!r.prompt.empty()) text += QStringLiteral(" · “%1”").arg(q(r.prompt));
-  return text;
-}
-
-std::vector<SweepAxis> sweep_axes(const SweepPlan& plan) {
-  std::vector<SweepAxis> out;
-  for (const auto& a : plan.axes()) out.push_back(SweepAxis{a.name, a.labels});
-  return out;
-}
-
-QString axis_title(const std::string& name) {
-  if (name == "lambda") return QStringLiteral("λ");
-  if (name == "omega") return QStringLiteral("ω");
-  return q(name);
-}
-
-int json_int(const json::Value& v, const char* key, int fallback) {
-  const json::Value* x = v.find(key);
-  if (!x || x->is_null()) return fallback;
-  return static_cast<int>(x->as_int());
+// Names the saved images of one run (BoardModel::runTag): local time to the millisecond.
+std::string new_run_tag() {
+  return "run-" + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")).toStdString();
 }
 
 }  // namespace
@@ -101,6 +72,7 @@ void CompareBoard::buildUi() {
     edit->setPlaceholderText(placeholder);
     edit->setToolTip(tip);
     connect(edit, &QLineEdit::textChanged, this, [this] {
+      model_.setAxisTexts(textsInFields());
       refreshPlanSummary();
       Q_EMIT changed();
     });
@@ -120,6 +92,7 @@ void CompareBoard::buildUi() {
   prompts_edit_->setTabChangesFocus(true);
   prompts_edit_->setFixedHeight(prompts_edit_->fontMetrics().lineSpacing() * 3 + 12);
   connect(prompts_edit_, &QPlainTextEdit::textChanged, this, [this] {
+    model_.setAxisTexts(textsInFields());
     refreshPlanSummary();
     Q_EMIT changed();
   });
@@ -220,8 +193,8 @@ void CompareBoard::buildUi() {
   set_b->setObjectName(QStringLiteral("setBButton"));
   flip_button_ = new QPushButton(tr("Flip A/B (Space)"));
   flip_button_->setObjectName(QStringLiteral("flipButton"));
-  connect(set_a, &QPushButton::clicked, this, [this] { setComparisonA(current_); });
-  connect(set_b, &QPushButton::clicked, this, [this] { setComparisonB(current_); });
+  connect(set_a, &QPushButton::clicked, this, [this] { setComparisonA(currentCell()); });
+  connect(set_b, &QPushButton::clicked, this, [this] { setComparisonB(currentCell()); });
   connect(flip_button_, &QPushButton::clicked, this, [this] {
     flipComparison();
     grid_widget_->setFocus();
@@ -273,15 +246,15 @@ void CompareBoard::connectEngine() {
 // ---- Settings ---------------------------------------------------------------------------
 
 void CompareBoard::setBaseRequest(const GenerationRequest& request) {
-  base_ = request;
+  model_.setBaseRequest(request);
   refreshBaseSummary();
   refreshPlanSummary();
   Q_EMIT changed();
 }
 
-void CompareBoard::setSubject(const SubjectSpec& subject) { subject_ = subject; }
+void CompareBoard::setSubject(const SubjectSpec& subject) { model_.setSubject(subject); }
 
-void CompareBoard::setDevice(const std::string& device) { device_ = device.empty() ? "cpu" : device; }
+void CompareBoard::setDevice(const std::string& device) { model_.setDevice(device); }
 
 void CompareBoard::setAxisTexts(const BoardAxisTexts& t) {
   methods_edit_->setText(q(t.methods));
@@ -291,9 +264,15 @@ void CompareBoard::setAxisTexts(const BoardAxisTexts& t) {
   QStringList prompts;
   for (const auto& p : t.prompts) prompts << q(p);
   prompts_edit_->setPlainText(prompts.join(QLatin1Char('\n')));
+  // Each field that changed has given the model what the fields show; when none changed,
+  // the model still takes their form (prompts trimmed, empty lines dropped).
+  model_.setAxisTexts(textsInFields());
+  refreshPlanSummary();
 }
 
-BoardAxisTexts CompareBoard::axisTexts() const {
+BoardAxisTexts CompareBoard::axisTexts() const { return model_.axisTexts(); }
+
+BoardAxisTexts CompareBoard::textsInFields() const {
   BoardAxisTexts t;
   t.methods = methods_edit_->text().toStdString();
   t.lambdas = lambdas_edit_->text().toStdString();
@@ -307,18 +286,16 @@ BoardAxisTexts CompareBoard::axisTexts() const {
 }
 
 void CompareBoard::setOutputFolder(const fs::path& folder) {
-  output_folder_ = folder;
-  if (folder.empty()) return;
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (ec) {
-    showError(tr("The board's output folder %1 cannot be created: %2").arg(to_qstring(folder), q(ec.message())));
+  try {
+    model_.setOutputFolder(folder);
+  } catch (const std::exception& e) {
+    showError(tr("The board's output folder %1 cannot be created: %2").arg(to_qstring(folder), q(e.what())));
     return;
   }
+  if (folder.empty()) return;
   for (int i = 0; i < cellCount(); ++i) {
-    BoardCell& c = cells_[static_cast<size_t>(i)];
-    if (c.hasImage() && (c.file.empty() || !fs::exists(c.file, ec))) saveCellImage(i);
-    else if (!c.hasImage() && !c.file.empty() && loadCellImage(i, {}, c.file.filename().string())) refreshCell(i);
+    if (model_.needsSaving(i)) saveCellImage(i);
+    else if (model_.findMovedImage(i)) refreshCell(i);
   }
   refreshComparison();
   refreshStatus();
@@ -329,29 +306,17 @@ void CompareBoard::setOutputFolder(const fs::path& folder) {
 bool CompareBoard::run() {
   SweepPlan plan;
   try {
-    plan = plan_from_axis_texts(base_, axisTexts());
-    plan.validate();
-    const size_t n = plan.cells().size();
-    if (n > static_cast<size_t>(kMaxCells))
-      throw InputError("the grid would have " + std::to_string(n) + " cells; a board holds at most " +
-                       std::to_string(kMaxCells) + ". Remove some values.");
+    plan = model_.planToRun();
   } catch (const std::exception& e) {
     showError(tr("Cannot run: %1").arg(q(e.what())));
     return false;
   }
   showError({});
   stopJobs();
-  source_model_folder_ = to_path(engine_.modelFolder());
-  source_subject_ = subject_;
-  source_device_ = device_;
-  run_tag_ = "run-" + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")).toStdString();
-  setPlan(plan);
-  for (int i = 0; i < cellCount(); ++i) {
-    cells_[static_cast<size_t>(i)].status = BoardCell::Status::Queued;
-    refreshCell(i);
-  }
+  model_.startRun(plan, to_path(engine_.modelFolder()), new_run_tag());
+  rebuildGrid();
   run_note_.clear();
-  sweep_job_ = engine_.runSweep(plan_);
+  sweep_job_ = engine_.runSweep(model_.plan());
   refreshStatus();
   Q_EMIT runStarted();
   Q_EMIT changed();
@@ -366,26 +331,27 @@ void CompareBoard::cancel() {
   Q_EMIT runEnded();
 }
 
-void CompareBoard::stopJobs() {
+void CompareBoard::forgetJobs() {
   if (sweep_job_) engine_.cancel(sweep_job_);
   for (const auto& [job, cell] : rerun_jobs_) engine_.cancel(job);
-  // Events of these jobs still in the queue are ignored from here on, so the board is
-  // settled now rather than when the engine thread gets round to noticing.
+  // Events of these jobs still in the queue are ignored from here on.
   sweep_job_ = 0;
   rerun_jobs_.clear();
+}
+
+void CompareBoard::stopJobs() {
+  forgetJobs();
+  // So the board is settled now rather than when the engine thread gets round to noticing.
   for (int i = 0; i < cellCount(); ++i) {
-    BoardCell& c = cells_[static_cast<size_t>(i)];
-    if (c.status != BoardCell::Status::Queued && c.status != BoardCell::Status::Running) continue;
-    c.status = c.hasImage() ? BoardCell::Status::Done : BoardCell::Status::Cancelled;
-    if (auto* view = views_[static_cast<size_t>(i)]) view->clearPreview();
+    if (!model_.settleCell(i, BoardCell::Status::Cancelled)) continue;
+    if (auto* view = cellView(i)) view->clearPreview();
     refreshCell(i);
   }
 }
 
 bool CompareBoard::rerunCell(int index) {
-  if (index < 0 || index >= cellCount()) return false;
-  BoardCell& c = cells_[static_cast<size_t>(index)];
-  SweepPlan one = single_cell_plan(c.request);
+  if (!model_.isCell(index)) return false;
+  SweepPlan one = single_cell_plan(cell(index).request);
   try {
     one.validate();
   } catch (const std::exception& e) {
@@ -401,10 +367,8 @@ bool CompareBoard::rerunCell(int index) {
     }
   }
   showError({});
-  if (run_tag_.empty())
-    run_tag_ = "run-" + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")).toStdString();
-  c.status = BoardCell::Status::Queued;
-  c.step = c.steps = c.step_events = c.previews = 0;
+  if (model_.runTag().empty()) model_.setRunTag(new_run_tag());
+  model_.queueCell(index);
   rerun_jobs_[engine_.runSweep(one)] = index;
   run_note_.clear();
   refreshCell(index);
@@ -415,7 +379,7 @@ bool CompareBoard::rerunCell(int index) {
 
 int CompareBoard::cellForJob(quint64 job, int cell) const {
   if (job == 0) return -1;
-  if (job == sweep_job_) return cell >= 0 && cell < cellCount() ? cell : -1;
+  if (job == sweep_job_) return model_.isCell(cell) ? cell : -1;
   const auto it = rerun_jobs_.find(job);
   return it == rerun_jobs_.end() ? -1 : it->second;
 }
@@ -423,12 +387,7 @@ int CompareBoard::cellForJob(quint64 job, int cell) const {
 void CompareBoard::onJobStep(quint64 job, int cell, const StepEvent& event) {
   const int i = cellForJob(job, cell);
   if (i < 0) return;
-  BoardCell& c = cells_[static_cast<size_t>(i)];
-  c.status = BoardCell::Status::Running;
-  c.step = event.step;
-  c.steps = event.steps;
-  ++c.step_events;
-  if (!event.preview.empty()) ++c.previews;
+  model_.recordStep(i, event.step, event.steps, !event.preview.empty());
   views_[static_cast<size_t>(i)]->setPreview(qimage_from_rgba8(event.preview), event.step, event.steps);
   refreshStatus();
 }
@@ -436,10 +395,7 @@ void CompareBoard::onJobStep(quint64 job, int cell, const StepEvent& event) {
 void CompareBoard::onJobImage(quint64 job, int cell, const GenerationResult& result) {
   const int i = cellForJob(job, cell);
   if (i < 0) return;
-  BoardCell& c = cells_[static_cast<size_t>(i)];
-  c.image = result.image;
-  c.seconds = result.seconds;
-  c.status = BoardCell::Status::Done;
+  model_.recordImage(i, result.image, result.seconds);
   views_[static_cast<size_t>(i)]->clearPreview();
   saveCellImage(i);
   refreshCell(i);
@@ -454,9 +410,7 @@ void CompareBoard::onJobEnded(quint64 job, const QString& failure) {
   const auto rerun = rerun_jobs_.find(job);
   if (!sweep && rerun == rerun_jobs_.end()) return;
   auto settle = [this](int i) {
-    BoardCell& c = cells_[static_cast<size_t>(i)];
-    if (c.status != BoardCell::Status::Queued && c.status != BoardCell::Status::Running) return;
-    c.status = c.hasImage() ? BoardCell::Status::Done : BoardCell::Status::Failed;
+    if (!model_.settleCell(i, BoardCell::Status::Failed)) return;
     views_[static_cast<size_t>(i)]->clearPreview();
     refreshCell(i);
   };
@@ -480,108 +434,23 @@ void CompareBoard::onJobEnded(quint64 job, const QString& failure) {
 // ---- Images on disk ---------------------------------------------------------------------
 
 void CompareBoard::saveCellImage(int i) {
-  BoardCell& c = cells_[static_cast<size_t>(i)];
-  if (output_folder_.empty() || !c.hasImage()) return;
-  fs::path file = c.file;
-  // A re-run replaces its own file; anything else gets this run's name, so an older
-  // project pointing at earlier images never sees them change under it.
-  if (file.empty() || file.parent_path() != output_folder_) {
-    char name[48];
-    std::snprintf(name, sizeof name, "-cell-%03zu.png", c.index);
-    file = output_folder_ / (run_tag_.empty() ? std::string("board") + name : run_tag_ + name);
-  }
   try {
-    std::error_code ec;
-    fs::create_directories(output_folder_, ec);
-    write_image(file, c.image);
-    c.file = file;
+    model_.saveCellImage(i);
   } catch (const std::exception& e) {
     showError(tr("Could not save cell %1's image: %2").arg(i + 1).arg(q(e.what())));
   }
 }
 
-bool CompareBoard::loadCellImage(int i, const fs::path& file, const std::string& file_name) {
-  BoardCell& c = cells_[static_cast<size_t>(i)];
-  std::vector<fs::path> candidates;
-  if (!output_folder_.empty() && !file_name.empty()) candidates.push_back(output_folder_ / file_name);
-  if (!file.empty()) candidates.push_back(file.is_absolute() || output_folder_.empty() ? file : output_folder_ / file);
-  for (const fs::path& candidate : candidates) {
-    std::error_code ec;
-    if (!fs::is_regular_file(candidate, ec)) continue;
-    try {
-      c.image = read_image(candidate);
-      c.file = candidate;
-      c.status = BoardCell::Status::Done;
-      return true;
-    } catch (const std::exception&) {
-      // A damaged file: try the next place, else the cell stays empty.
-    }
-  }
-  if (!file.empty()) c.file = file;
-  return false;
-}
-
 // ---- Grid -------------------------------------------------------------------------------
 
-void CompareBoard::setPlan(const SweepPlan& plan) {
-  plan_ = plan;
-  has_plan_ = true;
-  axes_ = sweep_axes(plan_);
-  cells_.clear();
-  for (const auto& cell : plan_.cells()) {
-    BoardCell c;
-    c.index = cell.index;
-    c.position = cell.position;
-    c.request = cell.request;
-    cells_.push_back(std::move(c));
-  }
-  columns_ = axes_.empty() ? 0 : static_cast<int>(axes_[0].labels.size());
-  rows_ = columns_ == 0 ? 0 : cellCount() / columns_;
-  grid_.assign(static_cast<size_t>(columns_ * rows_), -1);
-  for (int i = 0; i < cellCount(); ++i) {
-    const QPoint p = gridPosition(i);
-    grid_[static_cast<size_t>(p.y() * columns_ + p.x())] = i;
-  }
-  current_ = cellCount() > 0 ? 0 : -1;
-  selection_.clear();
-  if (current_ >= 0) selection_.push_back(current_);
-  a_ = b_ = -1;
-  showing_b_ = false;
-  rebuildGrid();
-}
-
 QPoint CompareBoard::gridPosition(int i) const {
-  if (i < 0 || i >= cellCount() || axes_.empty()) return {-1, -1};
-  const auto& position = cells_[static_cast<size_t>(i)].position;
-  return QPoint(static_cast<int>(position[0]), static_cast<int>(sweep_grid_row(axes_, position)));
+  const GridPlace p = model_.place(i);
+  return QPoint(p.column, p.row);
 }
 
-int CompareBoard::cellAt(int column, int row) const {
-  if (column < 0 || row < 0 || column >= columns_ || row >= rows_) return -1;
-  return grid_[static_cast<size_t>(row * columns_ + column)];
-}
+QStringList CompareBoard::columnLabels() const { return column_labels(model_); }
 
-QStringList CompareBoard::columnLabels() const {
-  QStringList out;
-  if (axes_.empty()) return out;
-  for (const auto& label : axes_[0].labels) out << axis_title(axes_[0].name) + QStringLiteral(": ") + q(label);
-  return out;
-}
-
-QStringList CompareBoard::rowLabels() const {
-  QStringList out;
-  if (axes_.size() < 2) return out;
-  // The exported grid's row labels (sweep_grid_spec), so the board and grid.png agree.
-  const GridSpec spec = sweep_grid_spec("", axes_, CellSettings{}, cells_.size());
-  for (const auto& label : spec.row_labels) {
-    QString text = q(label);
-    for (const auto& axis : axes_)
-      if (axis.name == "lambda" || axis.name == "omega")
-        text.replace(q(axis.name) + QStringLiteral(": "), axis_title(axis.name) + QStringLiteral(": "));
-    out << text;
-  }
-  return out;
-}
+QStringList CompareBoard::rowLabels() const { return row_labels(model_); }
 
 void CompareBoard::rebuildGrid() {
   while (QLayoutItem* item = grid_layout_->takeAt(0)) {
@@ -591,7 +460,7 @@ void CompareBoard::rebuildGrid() {
   views_.clear();
   for (int c = 0; c < grid_layout_->columnCount(); ++c) grid_layout_->setColumnStretch(c, 0);
   for (int r = 0; r < grid_layout_->rowCount(); ++r) grid_layout_->setRowStretch(r, 0);
-  if (cells_.empty()) {
+  if (cellCount() == 0) {
     grid_widget_->adjustSize();
     return;
   }
@@ -609,10 +478,11 @@ void CompareBoard::rebuildGrid() {
   };
   const QStringList columns = columnLabels();
   const QStringList rows = rowLabels();
+  const auto& axes = model_.axes();
   if (!rows.isEmpty()) {
     QStringList others;
-    for (size_t a = 1; a < axes_.size(); ++a) others << axis_title(axes_[a].name);
-    QLabel* corner = make_label(tr("columns: %1\nrows: %2").arg(axis_title(axes_[0].name), others.join(QStringLiteral(" × "))),
+    for (size_t a = 1; a < axes.size(); ++a) others << axis_title(axes[a].name);
+    QLabel* corner = make_label(tr("columns: %1\nrows: %2").arg(axis_title(axes[0].name), others.join(QStringLiteral(" × "))),
                                 "cornerLabel", Qt::AlignLeft | Qt::AlignBottom);
     corner->setWordWrap(false);
     QFont f = corner->font();
@@ -624,11 +494,11 @@ void CompareBoard::rebuildGrid() {
     grid_layout_->addWidget(make_label(columns[c], "columnLabel", Qt::AlignHCenter | Qt::AlignBottom), 0, c + 1);
   for (int r = 0; r < rows.size(); ++r)
     grid_layout_->addWidget(make_label(rows[r], "rowLabel", Qt::AlignRight | Qt::AlignVCenter), r + 1, 0);
-  views_.assign(cells_.size(), nullptr);
+  views_.assign(static_cast<size_t>(cellCount()), nullptr);
   for (int i = 0; i < cellCount(); ++i) {
     auto* view = new BoardCellView(i);
     view->setSide(cell_size_->value());
-    view->setToolTip(describe(cells_[static_cast<size_t>(i)].request));
+    view->setToolTip(describe_request(cell(i).request));
     connect(view, &BoardCellView::clicked, this, [this](int index, Qt::KeyboardModifiers modifiers) {
       selectCell(index, modifiers.testFlag(Qt::ControlModifier) || modifiers.testFlag(Qt::MetaModifier));
       grid_widget_->setFocus(Qt::MouseFocusReason);
@@ -646,8 +516,8 @@ void CompareBoard::rebuildGrid() {
     grid_layout_->addWidget(view, p.y() + 1, p.x() + 1);
     refreshCell(i);
   }
-  grid_layout_->setColumnStretch(columns_ + 1, 1);
-  grid_layout_->setRowStretch(rows_ + 1, 1);
+  grid_layout_->setColumnStretch(columnCount() + 1, 1);
+  grid_layout_->setRowStretch(rowCount() + 1, 1);
   refreshSelection();
   refreshComparison();
   grid_widget_->adjustSize();
@@ -655,7 +525,7 @@ void CompareBoard::rebuildGrid() {
 
 void CompareBoard::refreshCell(int i) {
   if (i < 0 || i >= static_cast<int>(views_.size()) || !views_[static_cast<size_t>(i)]) return;
-  const BoardCell& c = cells_[static_cast<size_t>(i)];
+  const BoardCell& c = cell(i);
   BoardCellView* view = views_[static_cast<size_t>(i)];
   view->setImage(c.hasImage() ? qimage_from_rgba8(c.image) : QImage());
   view->setFavourite(c.favourite);
@@ -670,29 +540,32 @@ void CompareBoard::refreshCell(int i) {
 }
 
 void CompareBoard::refreshSelection() {
+  const std::vector<int>& selection = model_.selectedCells();
   for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
     BoardCellView* view = views_[static_cast<size_t>(i)];
-    view->setCurrent(i == current_);
-    view->setSelected(std::find(selection_.begin(), selection_.end(), i) != selection_.end());
+    view->setCurrent(i == currentCell());
+    view->setSelected(std::find(selection.begin(), selection.end(), i) != selection.end());
   }
 }
 
 void CompareBoard::refreshComparison() {
+  const int a = comparisonA(), b = comparisonB();
+  const bool showing_b = showingB();
   for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
     BoardCellView* view = views_[static_cast<size_t>(i)];
-    if (i == a_) view->setBadge(QStringLiteral("A"), !showing_b_);
-    else if (i == b_) view->setBadge(QStringLiteral("B"), showing_b_);
+    if (i == a) view->setBadge(QStringLiteral("A"), !showing_b);
+    else if (i == b) view->setBadge(QStringLiteral("B"), showing_b);
     else view->setBadge({}, false);
   }
   const int shown = shownComparisonCell();
-  flip_button_->setEnabled(a_ >= 0 && b_ >= 0);
+  flip_button_->setEnabled(a >= 0 && b >= 0);
   if (shown < 0 || shown >= cellCount()) {
     ab_image_->setPixmap({});
     ab_image_->setText(tr("Choose A and B:\nselect a cell and press A,\nanother and press B"));
     ab_caption_->clear();
     return;
   }
-  const BoardCell& c = cells_[static_cast<size_t>(shown)];
+  const BoardCell& c = cell(shown);
   if (c.hasImage()) {
     const QImage image = qimage_from_rgba8(c.image);
     const bool enlarging = image.width() <= kAbSide && image.height() <= kAbSide;
@@ -702,12 +575,12 @@ void CompareBoard::refreshComparison() {
     ab_image_->setPixmap({});
     ab_image_->setText(tr("no image yet"));
   }
-  const QString other = a_ >= 0 && b_ >= 0 ? tr(" — Space shows %1").arg(showing_b_ ? QStringLiteral("A") : QStringLiteral("B"))
-                                            : QString();
+  const QString other = a >= 0 && b >= 0 ? tr(" — Space shows %1").arg(showing_b ? QStringLiteral("A") : QStringLiteral("B"))
+                                          : QString();
   ab_caption_->setText(QStringLiteral("<b>%1</b>: cell %2 · %3%4")
-                           .arg(showing_b_ ? QStringLiteral("B") : QStringLiteral("A"))
+                           .arg(showing_b ? QStringLiteral("B") : QStringLiteral("A"))
                            .arg(shown + 1)
-                           .arg(describe(c.request).toHtmlEscaped(), other));
+                           .arg(describe_request(c.request).toHtmlEscaped(), other));
 }
 
 QString CompareBoard::statusText() const { return status_label_->text(); }
@@ -715,9 +588,7 @@ QString CompareBoard::statusText() const { return status_label_->text(); }
 QString CompareBoard::errorText() const { return error_; }
 
 void CompareBoard::refreshStatus() {
-  int done = 0;
-  for (const auto& c : cells_)
-    if (c.hasImage() && c.status != BoardCell::Status::Queued && c.status != BoardCell::Status::Running) ++done;
+  const int done = model_.finishedCount();
   const int n = cellCount();
   QString text;
   if (n == 0) text = tr("No grid yet: choose values and press Run");
@@ -738,7 +609,7 @@ void CompareBoard::refreshStatus() {
 
 void CompareBoard::refreshPlanSummary() {
   try {
-    const SweepPlan plan = plan_from_axis_texts(base_, axisTexts());
+    const SweepPlan plan = plan_from_axis_texts(model_.baseRequest(), model_.axisTexts());
     const auto axes = plan.axes();
     const size_t n = plan.cells().size();
     QStringList parts;
@@ -755,7 +626,7 @@ void CompareBoard::refreshPlanSummary() {
 }
 
 void CompareBoard::refreshBaseSummary() {
-  const auto& r = base_;
+  const auto& r = model_.baseRequest();
   QString text = q(r.guidance.describe()) + QStringLiteral(" · %1%2, %3 steps · %4×%5 · seed %6")
                                                 .arg(q(r.sampler), r.karras_sigmas ? QStringLiteral(" karras") : QString())
                                                 .arg(r.steps)
@@ -775,20 +646,7 @@ void CompareBoard::showError(const QString& message) {
 // ---- Selection, favourites, A/B -----------------------------------------------------------
 
 void CompareBoard::selectCell(int index, bool extend) {
-  if (index < 0 || index >= cellCount()) return;
-  if (!extend) {
-    selection_ = {index};
-  } else {
-    const auto it = std::find(selection_.begin(), selection_.end(), index);
-    if (it != selection_.end() && selection_.size() > 1) selection_.erase(it);
-    else if (it == selection_.end()) selection_.push_back(index);
-    if (selection_.size() == 2) {
-      a_ = selection_[0];
-      b_ = selection_[1];
-      showing_b_ = false;
-    }
-  }
-  current_ = index;
+  if (!model_.selectCell(index, extend)) return;
   refreshSelection();
   refreshComparison();
   if (auto* view = cellView(index)) {
@@ -799,49 +657,10 @@ void CompareBoard::selectCell(int index, bool extend) {
   Q_EMIT selectionChanged();
 }
 
-void CompareBoard::moveCurrent(int dx, int dy) {
-  if (cellCount() == 0) return;
-  if (current_ < 0) {
-    selectCell(cellAt(0, 0));
-    return;
-  }
-  const QPoint p = gridPosition(current_);
-  int column = p.x(), row = p.y();
-  if (dx != 0) {
-    // Reading order: past the end of a row continues on the next one.
-    int flat = row * columns_ + column + dx;
-    flat = std::clamp(flat, 0, columns_ * rows_ - 1);
-    column = flat % columns_;
-    row = flat / columns_;
-  }
-  row = std::clamp(row + dy, 0, rows_ - 1);
-  selectCell(cellAt(column, row));
-}
-
-std::vector<int> CompareBoard::favouriteCells() const {
-  std::vector<int> out;
-  for (int i = 0; i < cellCount(); ++i)
-    if (cells_[static_cast<size_t>(i)].favourite) out.push_back(i);
-  return out;
-}
-
-std::vector<int> CompareBoard::cellsFor(CellChoice choice) const {
-  std::vector<int> out;
-  for (int i = 0; i < cellCount(); ++i) {
-    const BoardCell& c = cells_[static_cast<size_t>(i)];
-    if (!c.hasImage()) continue;
-    if (choice == CellChoice::Favourites && !c.favourite) continue;
-    if (choice == CellChoice::Selection && std::find(selection_.begin(), selection_.end(), i) == selection_.end()) continue;
-    out.push_back(i);
-  }
-  return out;
-}
+void CompareBoard::moveCurrent(int dx, int dy) { selectCell(model_.cellMovedBy(dx, dy)); }
 
 void CompareBoard::setFavourite(int index, bool favourite) {
-  if (index < 0 || index >= cellCount()) return;
-  BoardCell& c = cells_[static_cast<size_t>(index)];
-  if (c.favourite == favourite) return;
-  c.favourite = favourite;
+  if (!model_.setFavourite(index, favourite)) return;
   refreshCell(index);
   refreshStatus();
   Q_EMIT favouritesChanged();
@@ -849,31 +668,23 @@ void CompareBoard::setFavourite(int index, bool favourite) {
 }
 
 void CompareBoard::toggleFavourite(int index) {
-  if (index >= 0 && index < cellCount()) setFavourite(index, !cells_[static_cast<size_t>(index)].favourite);
+  if (model_.isCell(index)) setFavourite(index, !cell(index).favourite);
 }
 
 void CompareBoard::setComparisonA(int index) {
-  if (index < 0 || index >= cellCount()) return;
-  if (b_ == index) b_ = a_;
-  a_ = index;
-  showing_b_ = false;
+  if (!model_.setComparisonA(index)) return;
   refreshComparison();
   Q_EMIT changed();
 }
 
 void CompareBoard::setComparisonB(int index) {
-  if (index < 0 || index >= cellCount()) return;
-  if (a_ == index) a_ = b_;
-  b_ = index;
-  showing_b_ = true;
+  if (!model_.setComparisonB(index)) return;
   refreshComparison();
   Q_EMIT changed();
 }
 
 void CompareBoard::flipComparison() {
-  if (a_ < 0 || b_ < 0) return;
-  showing_b_ = !showing_b_;
-  refreshComparison();
+  if (model_.flipComparison()) refreshComparison();
 }
 
 BoardCellView* CompareBoard::cellView(int index) const {
@@ -890,12 +701,12 @@ bool CompareBoard::eventFilter(QObject* watched, QEvent* event) {
     case Qt::Key_Up: moveCurrent(0, -1); return true;
     case Qt::Key_Down: moveCurrent(0, 1); return true;
     case Qt::Key_Space: flipComparison(); return true;
-    case Qt::Key_F: toggleFavourite(current_); return true;
-    case Qt::Key_A: setComparisonA(current_); return true;
-    case Qt::Key_B: setComparisonB(current_); return true;
+    case Qt::Key_F: toggleFavourite(currentCell()); return true;
+    case Qt::Key_A: setComparisonA(currentCell()); return true;
+    case Qt::Key_B: setComparisonB(currentCell()); return true;
     case Qt::Key_Return:
     case Qt::Key_Enter:
-      if (current_ >= 0) enlargeCell(current_);
+      if (currentCell() >= 0) enlargeCell(currentCell());
       return true;
     default: return false;
   }
@@ -903,42 +714,12 @@ bool CompareBoard::eventFilter(QObject* watched, QEvent* event) {
 
 // ---- Cell views, menus, dialogs -----------------------------------------------------------
 
-QString CompareBoard::cellSettingsText(int index) const {
-  if (index < 0 || index >= cellCount()) return {};
-  const BoardCell& c = cells_[static_cast<size_t>(index)];
-  const GenerationRequest& r = c.request;
-  const auto& g = r.guidance;
-  QStringList lines;
-  lines << tr("Cell: %1 of %2").arg(index + 1).arg(cellCount());
-  for (size_t a = 0; a < axes_.size() && a < c.position.size(); ++a)
-    lines << QStringLiteral("%1: %2").arg(axis_title(axes_[a].name), q(axes_[a].labels[c.position[a]]));
-  lines << tr("Method: %1").arg(QString::fromLatin1(guidance_method_name(g.method)));
-  lines << tr("λ (guidance scale): %1").arg(number_text(g.scale));
-  if (g.method == GuidanceMethod::Personalization) lines << tr("ω: %1").arg(q(g.omega.to_string()));
-  if (g.method == GuidanceMethod::Autoguidance) lines << tr("Weak model: %1").arg(q(g.weak.to_string()));
-  lines << tr("Seed: %1").arg(r.seed);
-  lines << tr("Prompt: %1").arg(q(r.prompt));
-  if (!r.negative_prompt.empty()) lines << tr("Negative prompt: %1").arg(q(r.negative_prompt));
-  lines << tr("Sampler: %1%2").arg(q(r.sampler), r.karras_sigmas ? tr(" (Karras σ)") : QString());
-  lines << tr("Steps: %1").arg(r.steps);
-  lines << tr("Size: %1×%2").arg(r.width).arg(r.height);
-  if (r.eta > 0) lines << tr("η: %1").arg(number_text(r.eta));
-  if (r.clip_skip > 0) lines << tr("CLIP skip: %1").arg(r.clip_skip);
-  if (g.rescale > 0) lines << tr("CFG rescale φ: %1").arg(number_text(g.rescale));
-  if (g.has_interval()) lines << tr("Guidance interval σ: %1").arg(q(g.interval_text()));
-  lines << tr("Noise: %1").arg(r.noise_on_device ? q(source_device_) : QStringLiteral("cpu"));
-  if (!source_model_folder_.empty()) lines << tr("Model: %1").arg(to_qstring(source_model_folder_));
-  if (source_subject_.kind != SubjectSpec::Kind::None)
-    lines << tr("Subject: %1 (strength %2)").arg(to_qstring(source_subject_.path), number_text(source_subject_.multiplier));
-  if (c.hasImage() && c.seconds > 0) lines << tr("Time: %1 s").arg(c.seconds, 0, 'f', 2);
-  if (!c.file.empty()) lines << tr("File: %1").arg(to_qstring(c.file));
-  return lines.join(QLatin1Char('\n'));
-}
+QString CompareBoard::cellSettingsText(int index) const { return cell_settings_text(model_, index); }
 
 CellDetailDialog* CompareBoard::enlargeCell(int index) {
-  if (index < 0 || index >= cellCount()) return nullptr;
-  const BoardCell& c = cells_[static_cast<size_t>(index)];
-  auto* dialog = new CellDetailDialog(tr("Cell %1 — %2").arg(index + 1).arg(describe(c.request)),
+  if (!model_.isCell(index)) return nullptr;
+  const BoardCell& c = cell(index);
+  auto* dialog = new CellDetailDialog(tr("Cell %1 — %2").arg(index + 1).arg(describe_request(c.request)),
                                       qimage_from_rgba8(c.image), cellSettingsText(index), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
@@ -948,8 +729,8 @@ CellDetailDialog* CompareBoard::enlargeCell(int index) {
 QMenu* CompareBoard::createCellMenu(int index, QWidget* parent) {
   auto* menu = new QMenu(parent);
   menu->setObjectName(QStringLiteral("cellMenu"));
-  if (index < 0 || index >= cellCount()) return menu;
-  const BoardCell& c = cells_[static_cast<size_t>(index)];
+  if (!model_.isCell(index)) return menu;
+  const BoardCell& c = cell(index);
   QAction* enlarge = menu->addAction(tr("&Enlarge"), this, [this, index] { enlargeCell(index); });
   enlarge->setObjectName(QStringLiteral("enlargeAction"));
   QAction* favourite = menu->addAction(tr("&Favourite"), this, [this, index] { toggleFavourite(index); });
@@ -976,145 +757,15 @@ ExportDialog* CompareBoard::openExportDialog() {
 
 // ---- Projects -----------------------------------------------------------------------------
 
-json::Value CompareBoard::toJson() const {
-  json::Value v = json::Object{};
-  v.set("format", kBoardFormat);
-  v.set("version", kBoardVersion);
-  v.set("base", request_to_json(base_));
-  v.set("axes", axis_texts_to_json(axisTexts()));
-  v.set("plan", has_plan_ ? plan_to_json(plan_) : json::Value());
-  v.set("model_folder", source_model_folder_.string());
-  v.set("subject", board_subject_to_json(source_subject_));
-  v.set("device", source_device_);
-  v.set("output_folder", output_folder_.string());
-  v.set("run_tag", run_tag_);
-  json::Array cells;
-  for (const BoardCell& c : cells_) {
-    json::Value cell = json::Object{};
-    cell.set("index", static_cast<int64_t>(c.index));
-    cell.set("image", c.file.empty() ? json::Value() : json::Value(c.file.string()));
-    cell.set("image_name", c.file.empty() ? json::Value() : json::Value(c.file.filename().string()));
-    cell.set("favourite", c.favourite);
-    cell.set("seconds", c.seconds);
-    cells.push_back(std::move(cell));
-  }
-  v.set("cells", std::move(cells));
-  v.set("current", current_);
-  v.set("selection", json::Array(selection_.begin(), selection_.end()));
-  v.set("a", a_);
-  v.set("b", b_);
-  v.set("showing_b", showing_b_);
-  return v;
-}
-
 void CompareBoard::fromJson(const json::Value& state) {
-  // Everything is read before anything changes, so a bad file leaves the board as it was.
-  if (!state.is_object()) throw InputError("a compare board must be a JSON object, found " + state.dump());
-  if (json::string_or(state, "format", kBoardFormat) != kBoardFormat)
-    throw InputError("\"format\" is \"" + json::string_or(state, "format", "") + "\", not a compare board");
-  if (json::int_or(state, "version", kBoardVersion) > kBoardVersion)
-    throw InputError("the board was saved by a newer Steer Studio (version " +
-                     std::to_string(json::int_or(state, "version", 0)) + "); this one reads version " +
-                     std::to_string(kBoardVersion));
-  GenerationRequest base;
-  BoardAxisTexts texts;
-  std::optional<SweepPlan> plan;
-  SubjectSpec subject;
-  struct SavedCell {
-    std::string image, image_name;
-    bool favourite = false;
-    double seconds = 0;
-  };
-  std::map<size_t, SavedCell> saved;
-  std::vector<int> selection;
-  int current = -1, a = -1, b = -1;
-  bool showing_b = false;
-  std::string key;
-  try {
-    key = "base";
-    if (const json::Value* x = state.find("base")) base = request_from_json(*x);
-    key = "axes";
-    if (const json::Value* x = state.find("axes")) texts = axis_texts_from_json(*x);
-    key = "plan";
-    if (const json::Value* x = state.find("plan"); x && !x->is_null()) {
-      plan = plan_from_json(*x);
-      plan->validate();
-    }
-    key = "subject";
-    if (const json::Value* x = state.find("subject"); x && !x->is_null()) subject = board_subject_from_json(*x);
-    key = "cells";
-    if (const json::Value* x = state.find("cells"); x && !x->is_null()) {
-      for (const json::Value& c : x->as_array()) {
-        SavedCell cell;
-        const size_t index = static_cast<size_t>(c.at("index").as_uint());
-        if (const json::Value* f = c.find("image"); f && !f->is_null()) cell.image = f->as_string();
-        if (const json::Value* f = c.find("image_name"); f && !f->is_null()) cell.image_name = f->as_string();
-        if (const json::Value* f = c.find("favourite")) cell.favourite = f->as_bool();
-        if (const json::Value* f = c.find("seconds")) cell.seconds = f->as_number();
-        saved[index] = cell;
-      }
-    }
-    key = "selection";
-    if (const json::Value* x = state.find("selection"))
-      for (const json::Value& s : x->as_array()) selection.push_back(static_cast<int>(s.as_int()));
-    key = "current";
-    current = json_int(state, "current", -1);
-    key = "a";
-    a = json_int(state, "a", -1);
-    key = "b";
-    b = json_int(state, "b", -1);
-    key = "showing_b";
-    if (const json::Value* x = state.find("showing_b")) showing_b = x->as_bool();
-  } catch (const json::TypeError& e) {
-    throw InputError("compare board \"" + key + "\": " + e.what());
-  } catch (const InputError& e) {
-    throw InputError("compare board \"" + key + "\": " + e.what());
-  } catch (const ProjectFormatError& e) {
-    throw InputError("compare board \"" + key + "\": " + e.what());
-  }
-
-  stopJobs();
+  model_.fromJson(state);  // throws before anything changes: the board keeps running then
+  // The grid was replaced: the jobs that were filling the old one have nothing to fill.
+  forgetJobs();
   showError({});
   run_note_.clear();
-  base_ = base;
+  const BoardAxisTexts texts = model_.axisTexts();  // a copy: each field's edit replaces the model's
   setAxisTexts(texts);
-  source_model_folder_ = json::string_or(state, "model_folder", "");
-  source_subject_ = subject;
-  source_device_ = json::string_or(state, "device", "cpu");
-  run_tag_ = json::string_or(state, "run_tag", "");
-  if (output_folder_.empty()) output_folder_ = json::string_or(state, "output_folder", "");
-  if (plan) {
-    setPlan(*plan);
-  } else {
-    has_plan_ = false;
-    plan_ = SweepPlan{};
-    axes_.clear();
-    cells_.clear();
-    columns_ = rows_ = 0;
-    grid_.clear();
-    current_ = -1;
-    selection_.clear();
-    a_ = b_ = -1;
-    rebuildGrid();
-  }
-  for (int i = 0; i < cellCount(); ++i) {
-    BoardCell& c = cells_[static_cast<size_t>(i)];
-    const auto it = saved.find(c.index);
-    if (it == saved.end()) continue;
-    c.favourite = it->second.favourite;
-    c.seconds = it->second.seconds;
-    if (!it->second.image.empty() || !it->second.image_name.empty())
-      loadCellImage(i, it->second.image, it->second.image_name);
-    refreshCell(i);
-  }
-  auto valid = [this](int i) { return i >= 0 && i < cellCount(); };
-  selection_.clear();
-  for (int s : selection)
-    if (valid(s) && std::find(selection_.begin(), selection_.end(), s) == selection_.end()) selection_.push_back(s);
-  current_ = valid(current) ? current : (cellCount() > 0 ? 0 : -1);
-  a_ = valid(a) ? a : -1;
-  b_ = valid(b) ? b : -1;
-  showing_b_ = showing_b && b_ >= 0;
+  rebuildGrid();
   refreshBaseSummary();
   refreshPlanSummary();
   refreshSelection();

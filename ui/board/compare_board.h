@@ -1,5 +1,5 @@
 #pragma once
-// The compare board (guidance.md, "What a designer compares"): a grid over method × λ × ω
+// The compare board (docs/guidance.md, "What a designer compares"): a grid over method × λ × ω
 // (or ω schedule) × seed × prompt around the Generate panel's request. Run builds a
 // SweepPlan, validates it, and hands it to the engine thread; cells fill as their images
 // arrive, each showing its own live preview while it runs. Columns are the first axis of
@@ -7,6 +7,10 @@
 // grid.png). A designer marks favourites, flips between two cells (A/B), enlarges a cell,
 // re-runs one cell, or cancels the rest; finished images are saved into the board's output
 // folder so a reopened project shows them without generating again.
+//
+// The board's state is a BoardModel (ui/board/board_model.h: cells, grid, selection,
+// favourites, A/B, JSON); this widget draws it, turns clicks and keys into its changes, and
+// runs its plans on the engine thread.
 //
 // Mouse and keys (on the grid): click selects, Ctrl+click adds to the selection (two
 // selected cells become A and B), double click or Enter enlarges, the star toggles the
@@ -21,11 +25,11 @@
 #include <string>
 #include <vector>
 
-#include "core/common/image_buffer.h"
 #include "core/export/sweep_record.h"
 #include "core/formats/json.h"
 #include "core/generation/generation_request.h"
 #include "core/generation/sweep_plan.h"
+#include "ui/board/board_model.h"
 #include "ui/board/board_plan.h"
 
 class QGridLayout;
@@ -44,32 +48,11 @@ class CellDetailDialog;
 class EngineBridge;
 class ExportDialog;
 
-// Which finished cells an export takes.
-enum class CellChoice { All, Favourites, Selection };
-
-// One cell of the board as plain values.
-struct BoardCell {
-  enum class Status { Empty, Queued, Running, Done, Cancelled, Failed };
-  size_t index = 0;               // SweepPlan::Cell::index
-  std::vector<size_t> position;   // one label index per axis of the plan
-  GenerationRequest request;      // what reproduces the image
-  Status status = Status::Empty;
-  ImageRGBA8 image;               // empty until finished (or loaded from `file`)
-  double seconds = 0;             // generation time
-  bool favourite = false;
-  std::filesystem::path file;     // the saved PNG in the output folder; "" when not saved
-  // The run in progress (reset when the cell is queued again).
-  int step = 0, steps = 0;
-  int step_events = 0;            // step events received
-  int previews = 0;               // of them, those that carried a preview image
-  bool hasImage() const { return !image.empty(); }
-};
-
 class CompareBoard : public QWidget {
   Q_OBJECT
  public:
   // At most this many cells on one board (a 20 × 20 grid).
-  static constexpr int kMaxCells = 400;
+  static constexpr int kMaxCells = BoardModel::kMaxCells;
 
   explicit CompareBoard(EngineBridge& engine, QWidget* parent = nullptr);
   ~CompareBoard() override;
@@ -78,7 +61,7 @@ class CompareBoard : public QWidget {
   // The request every cell starts from (the Generate panel's settings); takes effect at
   // the next Run.
   void setBaseRequest(const GenerationRequest& request);
-  const GenerationRequest& baseRequest() const { return base_; }
+  const GenerationRequest& baseRequest() const { return model_.baseRequest(); }
   // The subject the engine has attached, and the device noise is drawn on when a request
   // asks for device noise: the bridge does not report them, and the export's sidecars
   // record them. Captured with the model folder (EngineBridge::modelFolder) at each Run.
@@ -91,7 +74,7 @@ class CompareBoard : public QWidget {
   // not saved yet are saved now; cells whose saved image is missing are looked up here by
   // file name (a project folder that moved).
   void setOutputFolder(const std::filesystem::path& folder);
-  const std::filesystem::path& outputFolder() const { return output_folder_; }
+  const std::filesystem::path& outputFolder() const { return model_.outputFolder(); }
 
   // ---- Actions --------------------------------------------------------------------
   // Builds the plan from the fields, validates it and submits it. False, with
@@ -123,34 +106,35 @@ class CompareBoard : public QWidget {
   // Opens the export dialog for this board (non-modal; deletes itself when closed).
   ExportDialog* openExportDialog();
 
-  // ---- State ----------------------------------------------------------------------
+  // ---- State (the model's, ui/board/board_model.h) ---------------------------------
+  const BoardModel& model() const { return model_; }
   bool isRunning() const { return sweep_job_ != 0 || !rerun_jobs_.empty(); }
-  bool hasPlan() const { return has_plan_; }
-  const SweepPlan& plan() const { return plan_; }  // what the grid shows
-  const std::vector<SweepAxis>& axes() const { return axes_; }
-  int cellCount() const { return static_cast<int>(cells_.size()); }
-  const BoardCell& cell(int index) const { return cells_.at(static_cast<size_t>(index)); }
-  int columnCount() const { return columns_; }
-  int rowCount() const { return rows_; }
-  int cellAt(int column, int row) const;      // -1 outside the grid
+  bool hasPlan() const { return model_.hasPlan(); }
+  const SweepPlan& plan() const { return model_.plan(); }  // what the grid shows
+  const std::vector<SweepAxis>& axes() const { return model_.axes(); }
+  int cellCount() const { return model_.cellCount(); }
+  const BoardCell& cell(int index) const { return model_.cell(index); }
+  int columnCount() const { return model_.columnCount(); }
+  int rowCount() const { return model_.rowCount(); }
+  int cellAt(int column, int row) const { return model_.cellAt(column, row); }  // -1 outside the grid
   QPoint gridPosition(int cell) const;        // (column, row)
   QStringList columnLabels() const;           // "method: cfg", ...
   QStringList rowLabels() const;              // "seed: 1", ...; empty with one axis
-  int currentCell() const { return current_; }
-  const std::vector<int>& selectedCells() const { return selection_; }
-  std::vector<int> favouriteCells() const;
+  int currentCell() const { return model_.currentCell(); }
+  const std::vector<int>& selectedCells() const { return model_.selectedCells(); }
+  std::vector<int> favouriteCells() const { return model_.favouriteCells(); }
   // Finished cells (with an image) that the choice takes, in cell order.
-  std::vector<int> cellsFor(CellChoice choice) const;
-  int comparisonA() const { return a_; }
-  int comparisonB() const { return b_; }
-  bool showingB() const { return showing_b_; }
-  int shownComparisonCell() const { return showing_b_ ? b_ : a_; }
+  std::vector<int> cellsFor(CellChoice choice) const { return model_.cellsFor(choice); }
+  int comparisonA() const { return model_.comparisonA(); }
+  int comparisonB() const { return model_.comparisonB(); }
+  bool showingB() const { return model_.showingB(); }
+  int shownComparisonCell() const { return model_.shownComparisonCell(); }
   QString errorText() const;
   QString statusText() const;
   // What the cells were generated with (captured at Run; restored by fromJson).
-  const std::filesystem::path& sourceModelFolder() const { return source_model_folder_; }
-  const SubjectSpec& sourceSubject() const { return source_subject_; }
-  const std::string& sourceDevice() const { return source_device_; }
+  const std::filesystem::path& sourceModelFolder() const { return model_.sourceModelFolder(); }
+  const SubjectSpec& sourceSubject() const { return model_.sourceSubject(); }
+  const std::string& sourceDevice() const { return model_.sourceDevice(); }
   // Every setting of a cell as "name: value" lines (the enlarged view, Copy settings).
   QString cellSettingsText(int cell) const;
 
@@ -158,16 +142,11 @@ class CompareBoard : public QWidget {
   QWidget* gridView() const { return grid_widget_; }
 
   // ---- Projects -------------------------------------------------------------------
-  // {"format": "steer-compare-board", "version": 1, "base": request, "axes": fields,
-  //  "plan": null | plan, "model_folder", "subject", "device", "output_folder",
-  //  "cells": [{"index", "image", "image_name", "favourite", "seconds"}],
-  //  "current", "selection", "a", "b", "showing_b"}
-  json::Value toJson() const;
-  // Restores a board saved by toJson: the grid of its plan, each cell's image read back
-  // from its PNG (a cell whose file is missing stays empty), favourites, selection and
-  // A/B. An output folder already set wins over the saved one. Cancels any run first.
-  // Throws steer::InputError (or ProjectFormatError) naming the member when the JSON is
-  // not a board; the board is unchanged then.
+  // The model's JSON form (BoardModel::toJson).
+  json::Value toJson() const { return model_.toJson(); }
+  // Restores a board saved by toJson (BoardModel::fromJson) and shows it. Cancels any run.
+  // Throws steer::InputError naming the member when the JSON is not a board; the board is
+  // unchanged then (and keeps running).
   void fromJson(const json::Value& state);
 
  Q_SIGNALS:
@@ -185,7 +164,9 @@ class CompareBoard : public QWidget {
  private:
   void buildUi();
   void connectEngine();
-  void setPlan(const SweepPlan& plan);  // replaces the grid with the plan's cells, all empty
+  // What the axis fields show (prompts trimmed, empty lines dropped): the model takes it at
+  // every edit.
+  BoardAxisTexts textsInFields() const;
   void rebuildGrid();
   void refreshCell(int cell);
   void refreshSelection();
@@ -198,35 +179,16 @@ class CompareBoard : public QWidget {
   void onJobStep(quint64 job, int cell, const StepEvent& event);
   void onJobImage(quint64 job, int cell, const GenerationResult& result);
   void onJobEnded(quint64 job, const QString& failure);
-  void stopJobs();  // cancels every job of this board and settles the cells at once
-  void saveCellImage(int cell);
-  bool loadCellImage(int cell, const std::filesystem::path& file, const std::string& file_name);
+  void forgetJobs();  // cancels every job of this board; their late events are ignored
+  void stopJobs();    // forgetJobs, and settles the cells at once
+  void saveCellImage(int cell);  // into the output folder; a failure is shown
 
   EngineBridge& engine_;
   // Null once the bridge is gone: a main window may destroy its bridge before the boards
   // it holds as child widgets.
   QPointer<EngineBridge> engine_alive_;
-  GenerationRequest base_;
-  SubjectSpec subject_;
-  std::string device_ = "cpu";
-  std::filesystem::path output_folder_;
-
-  bool has_plan_ = false;
-  SweepPlan plan_;
-  std::vector<SweepAxis> axes_;
-  std::vector<BoardCell> cells_;
-  std::vector<BoardCellView*> views_;
-  int columns_ = 0, rows_ = 0;
-  std::vector<int> grid_;  // row * columns_ + column -> cell
-  std::filesystem::path source_model_folder_;
-  SubjectSpec source_subject_;
-  std::string source_device_ = "cpu";
-  std::string run_tag_;  // names this run's saved images
-
-  int current_ = -1;
-  std::vector<int> selection_;  // in the order selected
-  int a_ = -1, b_ = -1;
-  bool showing_b_ = false;
+  BoardModel model_;
+  std::vector<BoardCellView*> views_;  // one per model cell
 
   quint64 sweep_job_ = 0;
   std::map<quint64, int> rerun_jobs_;  // job -> cell

@@ -2,6 +2,7 @@
 
 #include "core/export/sweep_exporter.h"
 #include "core/generation/cell_record.h"
+#include "core/generation/request_json.h"
 
 namespace steer::ui {
 
@@ -43,6 +44,8 @@ BoardExportResult export_board_cells(const BoardExport& job, const std::function
       out.index = cell.index;
       out.axis_position = cell.position;
       out.settings = cell_settings_for(cell.request, identity, job.subject, job.device);
+      // The sidecar's "request", as `steer sweep` writes it (core/jobs/sweep_export_job.cpp).
+      out.request = request_to_json(cell.request);
       out.image = cell.image;
       out.seconds = cell.seconds;
       exporter.add(out);

@@ -42,6 +42,10 @@ QString SubjectPanel::kindText(steer::SubjectSpec::Kind kind) {
   return {};
 }
 
+QString SubjectPanel::describe(const steer::SubjectSpec& subject) {
+  return QStringLiteral("%1 %2").arg(kindText(subject.kind), to_qstring(subject.path));
+}
+
 SubjectPanel::SubjectPanel(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("subjectPanel"));
 

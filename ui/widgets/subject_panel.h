@@ -42,6 +42,8 @@ class SubjectPanel : public QWidget {
   RecentList& recentSubjects() { return recent_; }
 
   static QString kindText(steer::SubjectSpec::Kind kind);
+  // "LoRA /path/file.safetensors": the kind and the path, for the log and error details.
+  static QString describe(const steer::SubjectSpec& subject);
 
  Q_SIGNALS:
   void attachLoraRequested();
