@@ -5,8 +5,8 @@
 #include <string>
 
 #include "app/cli/commands.h"
-#include "core/common/error.h"
 #include "app/cli/job_outcome.h"
+#include "core/common/error.h"
 
 namespace {
 
@@ -19,7 +19,8 @@ void print_usage(std::ostream& out) {
       << "  sweep [options]         a grid over method x lambda x omega x seed x prompt, exported (steer sweep --help)\n"
       << "  train [options]         train a LoRA or a full DreamBooth model on a subject's photos (steer train --help)\n"
       << "  train-base [options]    train the demo world's base model from scratch (steer train-base --help)\n"
-      << "  demo [options]          the main job on the demo model: LoRA, CFG/AG/PG sweep, scores, trade-off (steer demo --help)\n"
+      << "  demo [options]          the main job on the demo model: LoRA, CFG/AG/PG sweep, scores, trade-off (steer demo "
+         "--help)\n"
       << "  bench [options]         time text encoding, one UNet step and a VAE decode (see steer bench --help)\n"
       << "  help                    this text\n";
 }
@@ -42,8 +43,7 @@ int main(int argc, char** argv) {
     if (command == "train-base") return steer::cli::run_train_base(argc - 2, argv + 2);
     if (command == "demo") return steer::cli::run_demo(argc - 2, argv + 2);
 #else
-    if (command == "generate" || command == "sweep" || command == "train" || command == "train-base" ||
-        command == "demo") {
+    if (command == "generate" || command == "sweep" || command == "train" || command == "train-base" || command == "demo") {
       std::cerr << "steer " << command << ": this build has no image output (it was built with STEER_ENGINE_ONLY)\n";
       return 2;
     }

@@ -75,11 +75,10 @@ int main(int argc, char** argv) {
         // be attached fails the start like a model that cannot be loaded.
         QObject::connect(&window, &steer::ui::MainWindow::startupSubjectAttached, &window,
                          [save_and_quit] { QTimer::singleShot(0, save_and_quit); });
-        QObject::connect(&window, &steer::ui::MainWindow::startupSubjectFailed, &window,
-                         [](const QString& message) {
-                           std::fprintf(stderr, "%s\n", qPrintable(message));
-                           QApplication::exit(1);
-                         });
+        QObject::connect(&window, &steer::ui::MainWindow::startupSubjectFailed, &window, [](const QString& message) {
+          std::fprintf(stderr, "%s\n", qPrintable(message));
+          QApplication::exit(1);
+        });
       } else {
         // After the window's own handler has shown the summary.
         QObject::connect(&window.engine(), &steer::ui::EngineBridge::modelLoaded, &window,

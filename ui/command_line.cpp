@@ -14,20 +14,19 @@ const QString kComparePromptsOption = QStringLiteral("compare-prompts");
 }  // namespace
 
 void configure_studio_command_line(QCommandLineParser& parser) {
-  parser.setApplicationDescription(
-      QCoreApplication::translate("steer-studio", "Personalise Stable Diffusion models."));
+  parser.setApplicationDescription(QCoreApplication::translate("steer-studio", "Personalise Stable Diffusion models."));
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument(
       QStringLiteral("model-folder"),
       QCoreApplication::translate("steer-studio", "A diffusers model folder (or a project folder) to open at start."),
       QStringLiteral("[model-folder]"));
-  parser.addOption(QCommandLineOption(
-      kScreenshotOption,
-      QCoreApplication::translate("steer-studio",
-                                  "Save a picture of the window to <file> once the model has loaded (and the "
-                                  "--subject is attached), then quit."),
-      QStringLiteral("file")));
+  parser.addOption(
+      QCommandLineOption(kScreenshotOption,
+                         QCoreApplication::translate("steer-studio",
+                                                     "Save a picture of the window to <file> once the model has loaded (and the "
+                                                     "--subject is attached), then quit."),
+                         QStringLiteral("file")));
   parser.addOption(QCommandLineOption(
       kSubjectOption,
       QCoreApplication::translate("steer-studio",
@@ -80,8 +79,10 @@ void open_startup_arguments(MainWindow& window, const QCommandLineParser& parser
   const QString folder = startup_model_folder(parser);
   if (folder.isEmpty()) return;
   // A project folder (it holds project.json) opens as the project, with its model.
-  if (is_project_folder(folder)) window.openProject(folder);
-  else window.openModelFolder(folder);
+  if (is_project_folder(folder))
+    window.openProject(folder);
+  else
+    window.openModelFolder(folder);
   if (const QString subject = startup_subject_path(parser); !subject.isEmpty())
     window.attachSubjectAtStart(subject, startup_compare_prompts(parser));
 }

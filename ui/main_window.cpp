@@ -80,8 +80,7 @@ Dropped classify_drop(const QMimeData* mime) {
   if (!info.isDir()) return {};
   const QString folder = info.absoluteFilePath();
   if (is_project_folder(folder)) return {Dropped::Kind::Project, folder};
-  if (QFileInfo(QDir(folder).filePath(QStringLiteral("model_index.json"))).isFile())
-    return {Dropped::Kind::Model, folder};
+  if (QFileInfo(QDir(folder).filePath(QStringLiteral("model_index.json"))).isFile()) return {Dropped::Kind::Model, folder};
   return {Dropped::Kind::Folder, folder};
 }
 
@@ -93,11 +92,9 @@ void connect_edits(QWidget* root, QObject* context, Slot slot) {
   for (auto* w : root->findChildren<QPlainTextEdit*>())
     if (!w->isReadOnly()) QObject::connect(w, &QPlainTextEdit::textChanged, context, slot);
   for (auto* w : root->findChildren<QSpinBox*>()) QObject::connect(w, &QSpinBox::valueChanged, context, slot);
-  for (auto* w : root->findChildren<QDoubleSpinBox*>())
-    QObject::connect(w, &QDoubleSpinBox::valueChanged, context, slot);
+  for (auto* w : root->findChildren<QDoubleSpinBox*>()) QObject::connect(w, &QDoubleSpinBox::valueChanged, context, slot);
   for (auto* w : root->findChildren<SeedSpinBox*>()) QObject::connect(w, &SeedSpinBox::valueChanged, context, slot);
-  for (auto* w : root->findChildren<QComboBox*>())
-    QObject::connect(w, &QComboBox::currentIndexChanged, context, slot);
+  for (auto* w : root->findChildren<QComboBox*>()) QObject::connect(w, &QComboBox::currentIndexChanged, context, slot);
   for (auto* w : root->findChildren<QAbstractButton*>())
     if (w->isCheckable()) QObject::connect(w, &QAbstractButton::toggled, context, slot);
   for (auto* w : root->findChildren<OmegaScheduleEditor*>())
@@ -393,8 +390,8 @@ void MainWindow::rebuildRecentModelsMenu() {
   for (int i = 0; i < folders.size(); ++i) {
     const QString folder = folders[i];
     // "&1 name" gives keyboard access; the full path is in the status tip.
-    QAction* action = recent_models_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)),
-                                                     this, [this, folder] { openModelFolder(folder); });
+    QAction* action = recent_models_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)), this,
+                                                     [this, folder] { openModelFolder(folder); });
     action->setStatusTip(folder);
     action->setToolTip(folder);
   }
@@ -409,15 +406,14 @@ void MainWindow::rebuildRecentProjectsMenu() {
   const QStringList folders = project_->recentProjects();
   for (int i = 0; i < folders.size(); ++i) {
     const QString folder = folders[i];
-    QAction* action = recent_projects_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)),
-                                                       this, [this, folder] { openProject(folder); });
+    QAction* action = recent_projects_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(folder_name(folder)), this,
+                                                       [this, folder] { openProject(folder); });
     action->setStatusTip(folder);
     action->setToolTip(folder);
   }
   if (folders.isEmpty()) recent_projects_menu_->addAction(tr("No recent projects"))->setEnabled(false);
   recent_projects_menu_->addSeparator();
-  QAction* clear =
-      recent_projects_menu_->addAction(tr("&Clear List"), project_, &ProjectController::clearRecentProjects);
+  QAction* clear = recent_projects_menu_->addAction(tr("&Clear List"), project_, &ProjectController::clearRecentProjects);
   clear->setEnabled(!folders.isEmpty());
 }
 
@@ -499,16 +495,20 @@ void MainWindow::selectNextCell() {
   CompareBoard* board = currentBoard();
   if (!board) return;
   tabs_->setCurrentIndex(CompareTab);
-  if (board->currentCell() < 0 && board->cellCount() > 0) board->selectCell(0);
-  else board->moveCurrent(1, 0);
+  if (board->currentCell() < 0 && board->cellCount() > 0)
+    board->selectCell(0);
+  else
+    board->moveCurrent(1, 0);
 }
 
 void MainWindow::selectPreviousCell() {
   CompareBoard* board = currentBoard();
   if (!board) return;
   tabs_->setCurrentIndex(CompareTab);
-  if (board->currentCell() < 0 && board->cellCount() > 0) board->selectCell(board->cellCount() - 1);
-  else board->moveCurrent(-1, 0);
+  if (board->currentCell() < 0 && board->cellCount() > 0)
+    board->selectCell(board->cellCount() - 1);
+  else
+    board->moveCurrent(-1, 0);
 }
 
 void MainWindow::showAbout() {
@@ -568,12 +568,12 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
     if (!load.for_project) project_->recordSubject({});
   }
 
-  log_view_->addInfo(tr("Loaded %1: %2, %3 parameters.")
-                         .arg(folder, to_qstring(summary.family),
-                              to_qstring(format_parameter_count(summary.total_parameters()))));
+  log_view_->addInfo(
+      tr("Loaded %1: %2, %3 parameters.")
+          .arg(folder, to_qstring(summary.family), to_qstring(format_parameter_count(summary.total_parameters()))));
   if (loading_.empty())
-    statusBar()->showMessage(tr("Loaded %1 (%2 parameters)")
-                                 .arg(folder, to_qstring(format_parameter_count(summary.total_parameters()))));
+    statusBar()->showMessage(
+        tr("Loaded %1 (%2 parameters)").arg(folder, to_qstring(format_parameter_count(summary.total_parameters()))));
   else
     statusBar()->showMessage(tr("Loading %1\u2026").arg(loading_.front().folder));
   updateTitle();
@@ -590,10 +590,9 @@ void MainWindow::showLoadError(const QString& folder, const QString& message) {
                                             : tr("Loading %1\u2026").arg(loading_.front().folder));
   if (project_->hasSubject() && !subject_panel_->hasSubject() && !engine_->hasModel())
     subject_panel_->showPending(project_->subject(), tr("Waiting for a model: the project's subject is attached once "
-                                                     "its model loads."));
+                                                        "its model loads."));
   showError(QStringLiteral("modelLoadErrorDialog"), tr("Could not open model folder"),
-            tr("Could not open the model folder %1").arg(folder), message,
-            tr("Folder: %1\n\n%2").arg(folder, message));
+            tr("Could not open the model folder %1").arg(folder), message, tr("Folder: %1\n\n%2").arg(folder, message));
   // The command line's subject waited for this model: it has nothing to attach to now
   // (submitStartupSubject says so) unless an earlier model is still loaded.
   if (startup_subject_ && !startup_subject_->submitted && loading_.empty()) submitStartupSubject();
@@ -651,8 +650,7 @@ void MainWindow::attachSubjectAtStart(const QString& path, const QStringList& co
     return;
   }
   subject_panel_->showPending(startup_subject_->subject, tr("Attached once the model has loaded."));
-  log_view_->addInfo(
-      tr("%1 is attached once the model has loaded.").arg(SubjectPanel::describe(startup_subject_->subject)));
+  log_view_->addInfo(tr("%1 is attached once the model has loaded.").arg(SubjectPanel::describe(startup_subject_->subject)));
 }
 
 void MainWindow::submitStartupSubject() {
@@ -729,8 +727,7 @@ void MainWindow::showSubjectError(const QString& message) {
 void MainWindow::showJobFailed(quint64 job, const QString& message) {
   if (job == train_panel_->lastJob()) {
     const steer::TrainingSettings run = train_panel_->lastRunSettings();
-    showError(QStringLiteral("trainingErrorDialog"), tr("Training failed"), tr("Training job %1 failed.").arg(job),
-              message,
+    showError(QStringLiteral("trainingErrorDialog"), tr("Training failed"), tr("Training job %1 failed.").arg(job), message,
               tr("Base model: %1\nPhotos: %2\nRun folder: %3\n\n%4")
                   .arg(to_qstring(run.base_model), to_qstring(run.dataset), to_qstring(run.output), message));
     return;
@@ -738,8 +735,7 @@ void MainWindow::showJobFailed(quint64 job, const QString& message) {
   showError(QStringLiteral("jobErrorDialog"), tr("Generation failed"), tr("Job %1 failed.").arg(job), message,
             tr("Model: %1\nSubject: %2\n\n%3")
                 .arg(engine_->modelFolder(),
-                     subject_panel_->hasSubject() ? SubjectPanel::describe(subject_panel_->attached()) : tr("none"),
-                     message));
+                     subject_panel_->hasSubject() ? SubjectPanel::describe(subject_panel_->attached()) : tr("none"), message));
 }
 
 void MainWindow::showBusy(bool busy) {
@@ -747,8 +743,8 @@ void MainWindow::showBusy(bool busy) {
   busy_indicator_->setVisible(busy);
 }
 
-QMessageBox* MainWindow::showError(const QString& object_name, const QString& title, const QString& text,
-                                   const QString& reason, const QString& details) {
+QMessageBox* MainWindow::showError(const QString& object_name, const QString& title, const QString& text, const QString& reason,
+                                   const QString& details) {
   log_view_->addError(reason.isEmpty() ? text : text + QLatin1Char(' ') + reason);
   // Window-modal and non-blocking: no nested event loop inside a signal handler, and the
   // engine's results keep arriving while the dialog is up.
@@ -766,8 +762,7 @@ void MainWindow::compareTrainedSubject(const steer::SubjectSpec& trained, const 
   steer::SubjectSpec subject = trained;
   if (subject.kind == steer::SubjectSpec::Kind::Lora) subject.multiplier = subject_panel_->loraStrength();
   const QString base = clean_absolute(to_qstring(train_panel_->lastRunSettings().base_model));
-  const bool base_loaded =
-      engine_->hasModel() && loading_.empty() && clean_absolute(engine_->modelFolder()) == base;
+  const bool base_loaded = engine_->hasModel() && loading_.empty() && clean_absolute(engine_->modelFolder()) == base;
   if (base_loaded) {
     attachSubject(subject);
   } else {
@@ -800,8 +795,7 @@ void MainWindow::setUpCompareBoard(const steer::SubjectSpec& subject, const QStr
   target->setAxisTexts(texts);
   target->setBaseRequest(generate_panel_->request());
   tabs_->setCurrentIndex(CompareTab);
-  log_view_->addInfo(tr("Compare board for the subject %1: CFG vs PG. Press Run to fill it.")
-                         .arg(to_qstring(subject.path)));
+  log_view_->addInfo(tr("Compare board for the subject %1: CFG vs PG. Press Run to fill it.").arg(to_qstring(subject.path)));
   project_->scheduleAutosave();
 }
 
@@ -814,7 +808,8 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 void MainWindow::dropEvent(QDropEvent* event) {
   const Dropped dropped = classify_drop(event->mimeData());
   switch (dropped.kind) {
-    case Dropped::Kind::Nothing: return;
+    case Dropped::Kind::Nothing:
+      return;
     case Dropped::Kind::Lora: {
       event->acceptProposedAction();
       steer::SubjectSpec subject;
@@ -840,8 +835,10 @@ void MainWindow::handleDroppedFolder(const QString& folder) {
   const bool is_model = QFileInfo(QDir(folder).filePath(QStringLiteral("model_index.json"))).isFile();
   // With a model loaded, a diffusers folder may be the subject (a fine-tuned copy) as
   // well as a new base: ask which.
-  if (is_model && engine_->hasModel()) askOpenOrAttach(folder);
-  else openModelFolder(folder);
+  if (is_model && engine_->hasModel())
+    askOpenOrAttach(folder);
+  else
+    openModelFolder(folder);
 }
 
 void MainWindow::askOpenOrAttach(const QString& folder) {
@@ -1000,8 +997,8 @@ void MainWindow::updateTitle() {
     setWindowTitle(QApplication::applicationDisplayName() + QStringLiteral("[*]"));
     return;
   }
-  setWindowTitle(QStringLiteral("%1[*] \u2014 %2").arg(parts.join(QStringLiteral(" \u00b7 ")),
-                                                      QApplication::applicationDisplayName()));
+  setWindowTitle(
+      QStringLiteral("%1[*] \u2014 %2").arg(parts.join(QStringLiteral(" \u00b7 ")), QApplication::applicationDisplayName()));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,8 +1,8 @@
 #pragma once
 // Steer Studio's main window. Four tabs (Model: the summary and the subject; Train: a
 // subject trained from the designer's photos; Generate: one image with live preview;
-// Compare: boards of guidance settings side by side), an engine log dock, and the project that holds them: every setting, board and image is
-// saved to a project folder, 2 s after each change and on close.
+// Compare: boards of guidance settings side by side), an engine log dock, and the project that holds them: every setting, board
+// and image is saved to a project folder, 2 s after each change and on close.
 //
 // The window is the one place that decides: panels ask (attach a subject, export a
 // board), the window asks the user for files through its FileChooser, talks to the
@@ -15,8 +15,8 @@
 #include <memory>
 #include <optional>
 
-#include "core/pipeline/model_inspection.h"
 #include "core/generation/generation_request.h"
+#include "core/pipeline/model_inspection.h"
 #include "ui/project/project_controller.h"
 #include "ui/recent_models.h"
 #include "ui/widgets/file_chooser.h"
@@ -147,8 +147,8 @@ class MainWindow : public QMainWindow, private ProjectWorkspace {
   void showBusy(bool busy);
   // A non-blocking (window-modal, open()) error box: the text, the reason as informative
   // text, and `details` (paths, the full engine message) behind "Show Details…". Logged.
-  QMessageBox* showError(const QString& object_name, const QString& title, const QString& text,
-                         const QString& reason, const QString& details = {});
+  QMessageBox* showError(const QString& object_name, const QString& title, const QString& text, const QString& reason,
+                         const QString& details = {});
 
   // The Train panel's result as the subject (loading the model it was trained from when
   // another one is loaded), and a CFG vs PG board for it on the Compare tab.
@@ -210,8 +210,8 @@ class MainWindow : public QMainWindow, private ProjectWorkspace {
   QAction* next_cell_action_ = nullptr;
   QAction* previous_cell_action_ = nullptr;
 
-  std::deque<PendingLoad> loading_;               // submitted, not yet answered
-  std::deque<steer::SubjectSpec> attaching_;      // submitted subjects, not yet answered
+  std::deque<PendingLoad> loading_;           // submitted, not yet answered
+  std::deque<steer::SubjectSpec> attaching_;  // submitted subjects, not yet answered
   // The command line's --subject: waiting for its model (not submitted yet), then for the
   // engine's answer; its --compare-prompts board is set up once it is attached.
   struct StartupSubject {
@@ -221,7 +221,7 @@ class MainWindow : public QMainWindow, private ProjectWorkspace {
     bool submitted = false;
   };
   std::optional<StartupSubject> startup_subject_;
-  QString model_name_;                            // the loaded model's folder name, for the title
+  QString model_name_;           // the loaded model's folder name, for the title
   int native_resolution_ = 512;  // the loaded model's native image side (GenerationRequest's default before any)
 };
 

@@ -14,8 +14,6 @@ inline QString to_qstring(const std::filesystem::path& path) {
   return QFile::decodeName(QByteArray::fromStdString(path.native()));
 }
 
-inline std::filesystem::path to_path(const QString& path) {
-  return std::filesystem::path(QFile::encodeName(path).toStdString());
-}
+inline std::filesystem::path to_path(const QString& path) { return std::filesystem::path(QFile::encodeName(path).toStdString()); }
 
 }  // namespace steer::ui

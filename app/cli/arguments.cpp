@@ -52,7 +52,8 @@ double Arguments::number(const std::string& name, double fallback) const {
   return parse_finite_number(get(name), "--" + name);
 }
 
-int64_t Arguments::integer(const std::string& name, int64_t fallback, int64_t min, int64_t max, const std::string& allowed) const {
+int64_t Arguments::integer(const std::string& name, int64_t fallback, int64_t min, int64_t max,
+                           const std::string& allowed) const {
   if (!values_.count(name)) return fallback;
   return parse_whole_number(get(name), "--" + name, min, max, allowed);
 }

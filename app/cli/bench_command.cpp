@@ -34,8 +34,10 @@ void usage() {
 int run_bench(int argc, char** argv) {
   // The same checked reader as the other verbs: a number that is not one, or out of range,
   // is refused naming the option (not an "internal error", not wrapped).
-  Arguments args(argc, argv, {"model", "latent", "batch", "threads", "repeats", "device", "dtype", "unet-config", "rank", "lora", "finetuned", "steps"},
-                 {"help", "guided", "train-lora", "gradient-checkpointing"});
+  Arguments args(
+      argc, argv,
+      {"model", "latent", "batch", "threads", "repeats", "device", "dtype", "unet-config", "rank", "lora", "finetuned", "steps"},
+      {"help", "guided", "train-lora", "gradient-checkpointing"});
   const auto& positional = args.positional();
   if (args.has("help") || std::find(positional.begin(), positional.end(), "-h") != positional.end()) {
     usage();

@@ -10,10 +10,10 @@
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "app/cli/job_outcome.h"
 #include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
-#include "app/cli/job_outcome.h"
 #include "core/engine/engine.h"
 
 namespace fs = std::filesystem;
@@ -41,9 +41,8 @@ void print_help() {
       << "  --model DIR          the demo model (default " << d.model.string() << ")\n"
       << "  --out DIR            the output folder (default " << d.output.string()
       << "; an earlier demo's results there are replaced)\n"
-      << "  --quick              reduced size: " << q.lora_steps << " LoRA steps, " << q.prompts << " prompts, "
-      << q.seeds.size() << " seed, " << q.sampler_steps << " sampler steps, lambda " << join(q.lambdas) << ", omega "
-      << join(q.omegas) << "\n"
+      << "  --quick              reduced size: " << q.lora_steps << " LoRA steps, " << q.prompts << " prompts, " << q.seeds.size()
+      << " seed, " << q.sampler_steps << " sampler steps, lambda " << join(q.lambdas) << ", omega " << join(q.omegas) << "\n"
       << "  --prompts N          prompts (default " << d.prompts << ")\n"
       << "  --seeds N            seeds 1..N (default " << d.seeds.size() << ")\n"
       << "  --lora-steps N       LoRA training steps (default " << d.lora_steps << ")\n"
@@ -53,7 +52,8 @@ void print_help() {
       << "  --sampler-steps N    sampler steps per image (default " << d.sampler_steps << ")\n"
       << "  --lambdas A,B,...    guidance scales (default " << join(d.lambdas) << ")\n"
       << "  --omegas A,B,...     PG omega values (default " << join(d.omegas) << ")\n"
-      << "  --threads N          torch CPU threads (default " << d.threads << ": fastest for this tiny model; 0: torch's choice)\n"
+      << "  --threads N          torch CPU threads (default " << d.threads
+      << ": fastest for this tiny model; 0: torch's choice)\n"
       << "  --device cpu|cuda    (default cpu)\n"
       << "  --report DIR         also copy tradeoff.md and tradeoff.png into DIR (e.g. docs)\n";
 }
@@ -118,7 +118,8 @@ int run_demo(int argc, char** argv) {
           last_decile = -1;
           last_stage = e.stage;
         }
-        const bool counted = e.total > 0 && (e.stage == "sweep" || e.stage == "base-model" || (e.stage == "lora" && e.text == "step"));
+        const bool counted =
+            e.total > 0 && (e.stage == "sweep" || e.stage == "base-model" || (e.stage == "lora" && e.text == "step"));
         if (!counted) {
           end_line();
           std::fprintf(stderr, "%s: %s\n", e.stage.c_str(), e.text.c_str());
@@ -160,8 +161,8 @@ int run_demo(int argc, char** argv) {
       fs::copy_file(f, fs::path(report) / f.filename(), fs::copy_options::overwrite_existing, ec);
       if (ec) throw Error("Could not copy " + f.string() + " to " + report + ": " + ec.message());
     }
-    std::cout << "report: " << (fs::path(report) / "tradeoff.md").string() << ", "
-              << (fs::path(report) / "tradeoff.png").string() << "\n";
+    std::cout << "report: " << (fs::path(report) / "tradeoff.md").string() << ", " << (fs::path(report) / "tradeoff.png").string()
+              << "\n";
   }
   char total[64];
   std::snprintf(total, sizeof total, "%.1f", result.seconds);

@@ -7,41 +7,44 @@
 namespace steer::cli {
 
 std::set<std::string> generation_options() {
-  return {"model", "lora", "lora-scale", "finetuned", "prompt", "negative", "seed", "width", "height", "size", "steps", "sampler", "eta",
-          "clip-skip", "method", "lambda", "omega", "weak", "rescale", "interval", "modifier", "device", "dtype"};
+  return {"model",  "lora", "lora-scale", "finetuned", "prompt",   "negative",  "seed",   "width",
+          "height", "size", "steps",      "sampler",   "eta",      "clip-skip", "method", "lambda",
+          "omega",  "weak", "rescale",    "interval",  "modifier", "device",    "dtype"};
 }
 
 std::set<std::string> generation_switches() { return {"karras", "device-noise", "two-call", "unmerged-lora"}; }
 
 std::string generation_options_help() {
-  return std::string("  --model DIR            diffusers model folder (required)\n"
-         "  --lora FILE            the subject: a LoRA .safetensors (kohya or diffusers naming)\n"
-         "  --lora-scale S         the LoRA's strength as the subject model θ_ft (default 1)\n"
-         "  --finetuned DIR        the subject: a fully fine-tuned diffusers folder of the --model's architecture\n"
-         "                         (loaded beside it: +2 UNet copies, θ_ft and the θ_ω workspace)\n"
-         "  --prompt TEXT          the prompt c\n"
-         "  --negative TEXT        the negative prompt, used as ∅ (default: empty)\n"
-         "  --seed N               noise seed, 0 to 2^63-1 (default 0)\n"
-         "  --size WxH | --width W --height H   image size, multiples of 8 (default 512x512)\n"
-         "  --steps N              sampling steps (default 30)\n"
-         "  --sampler NAME         ddim | euler | euler_a | dpmpp_2m (default euler)\n"
-         "  --karras               Karras sigmas (euler, dpmpp_2m)\n"
-         "  --eta E                DDIM eta (default 0)\n"
-         "  --clip-skip K          use the text encoder's K-th last layer (default 0)\n"
-         "  --method M             cfg | ag | pg (default cfg)\n"
-         "  --lambda L             guidance scale λ (default 7.5)\n"
-         "  --omega W              PG ω or schedule: 0.5, linear:0.2->0.8, cosine:0.2->1, interval:0.5@0.2-0.8\n"
-         "  --weak MODEL           AG's weak model: base | omega:W | an earlier LoRA checkpoint .safetensors (default base)\n"
-         "  --rescale PHI          CFG rescale φ in [0, 1] (default 0)\n"
-         "  --interval LOW-HIGH    guide only for σ in (LOW, HIGH]\n"
-         "  --modifier NAME[:K=V,...]  change how the guidance difference is applied, on any method:\n") +
-         guidance_modifiers_help() + std::string(
-         "  --device cpu|cuda      compute device (default cpu)\n"
-         "  --dtype fp32|fp16|bf16 compute precision (default fp32)\n"
-         "  --device-noise         draw noise on the device (faster; not the same image as CPU noise)\n"
-         "  --two-call             run the guidance branches as two UNet calls instead of one batch\n"
-         "  --unmerged-lora        keep the LoRA as separate branches even where every pass uses it at one\n"
-         "                         strength (CFG); by default it is merged into the weights (faster)\n");
+  return std::string(
+             "  --model DIR            diffusers model folder (required)\n"
+             "  --lora FILE            the subject: a LoRA .safetensors (kohya or diffusers naming)\n"
+             "  --lora-scale S         the LoRA's strength as the subject model θ_ft (default 1)\n"
+             "  --finetuned DIR        the subject: a fully fine-tuned diffusers folder of the --model's architecture\n"
+             "                         (loaded beside it: +2 UNet copies, θ_ft and the θ_ω workspace)\n"
+             "  --prompt TEXT          the prompt c\n"
+             "  --negative TEXT        the negative prompt, used as ∅ (default: empty)\n"
+             "  --seed N               noise seed, 0 to 2^63-1 (default 0)\n"
+             "  --size WxH | --width W --height H   image size, multiples of 8 (default 512x512)\n"
+             "  --steps N              sampling steps (default 30)\n"
+             "  --sampler NAME         ddim | euler | euler_a | dpmpp_2m (default euler)\n"
+             "  --karras               Karras sigmas (euler, dpmpp_2m)\n"
+             "  --eta E                DDIM eta (default 0)\n"
+             "  --clip-skip K          use the text encoder's K-th last layer (default 0)\n"
+             "  --method M             cfg | ag | pg (default cfg)\n"
+             "  --lambda L             guidance scale λ (default 7.5)\n"
+             "  --omega W              PG ω or schedule: 0.5, linear:0.2->0.8, cosine:0.2->1, interval:0.5@0.2-0.8\n"
+             "  --weak MODEL           AG's weak model: base | omega:W | an earlier LoRA checkpoint .safetensors (default base)\n"
+             "  --rescale PHI          CFG rescale φ in [0, 1] (default 0)\n"
+             "  --interval LOW-HIGH    guide only for σ in (LOW, HIGH]\n"
+             "  --modifier NAME[:K=V,...]  change how the guidance difference is applied, on any method:\n") +
+         guidance_modifiers_help() +
+         std::string(
+             "  --device cpu|cuda      compute device (default cpu)\n"
+             "  --dtype fp32|fp16|bf16 compute precision (default fp32)\n"
+             "  --device-noise         draw noise on the device (faster; not the same image as CPU noise)\n"
+             "  --two-call             run the guidance branches as two UNet calls instead of one batch\n"
+             "  --unmerged-lora        keep the LoRA as separate branches even where every pass uses it at one\n"
+             "                         strength (CFG); by default it is merged into the weights (faster)\n");
 }
 
 std::string model_folder_from(const Arguments& args) {
@@ -60,8 +63,7 @@ EngineOptions engine_options_from(const Arguments& args) {
 
 SubjectSpec subject_from(const Arguments& args) {
   SubjectSpec s;
-  if (args.has("lora") && args.has("finetuned"))
-    throw InputError("--lora and --finetuned both name a subject; give one of them");
+  if (args.has("lora") && args.has("finetuned")) throw InputError("--lora and --finetuned both name a subject; give one of them");
   if (args.has("finetuned")) {
     s.kind = SubjectSpec::Kind::FineTuned;
     s.path = args.get("finetuned");
@@ -90,7 +92,8 @@ GenerationRequest request_from(const Arguments& args) {
     if (x == std::string::npos || x == 0 || x + 1 == size.size())
       throw InputError("--size \"" + size + "\" must be WIDTHxHEIGHT, e.g. 512x512");
     r.width = static_cast<int>(parse_whole_number(size.substr(0, x), "--size \"" + size + "\": the width", 1, 4096, size_rule));
-    r.height = static_cast<int>(parse_whole_number(size.substr(x + 1), "--size \"" + size + "\": the height", 1, 4096, size_rule));
+    r.height =
+        static_cast<int>(parse_whole_number(size.substr(x + 1), "--size \"" + size + "\": the height", 1, 4096, size_rule));
   }
   r.steps = args.int32("steps", 30, 1, 1000);
   r.sampler = args.get("sampler", "euler");

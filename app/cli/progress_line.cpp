@@ -12,8 +12,8 @@ void ProgressLine::update(const StepEvent& e) {
   const double rate = e.elapsed_seconds > 0 ? e.step / e.elapsed_seconds : 0.0;
   const double eta = rate > 0 ? (e.steps - e.step) / rate : 0.0;
   char line[256];
-  std::snprintf(line, sizeof line, "%s step %d/%d  %.2f it/s  ETA %.0f s  (t=%.0f, sigma=%.3f%s)", label_.c_str(), e.step, e.steps,
-                rate, eta, e.timestep, e.sigma, e.guided ? "" : ", unguided");
+  std::snprintf(line, sizeof line, "%s step %d/%d  %.2f it/s  ETA %.0f s  (t=%.0f, sigma=%.3f%s)", label_.c_str(), e.step,
+                e.steps, rate, eta, e.timestep, e.sigma, e.guided ? "" : ", unguided");
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s", line);
   } else {

@@ -20,27 +20,29 @@ namespace fs = std::filesystem;
 
 int run_sweep(int argc, char** argv) {
   auto options = generation_options();
-  for (const char* o : {"methods", "lambdas", "omegas", "seeds", "sweep-file", "out-dir", "name", "template", "format"}) options.insert(o);
+  for (const char* o : {"methods", "lambdas", "omegas", "seeds", "sweep-file", "out-dir", "name", "template", "format"})
+    options.insert(o);
   auto switches = generation_switches();
   switches.insert("help");
   switches.insert("no-grid");
   Arguments args(argc, argv, options, switches);
   if (args.has("help")) {
-    std::cout << "usage: steer sweep --model DIR [--lora FILE] --prompt TEXT [--prompt TEXT ...] [axes] [options]\n\n"
-              << "axes (comma-separated values; each with more than one value becomes a grid axis):\n"
-                 "  --methods cfg,ag,pg    guidance methods\n"
-                 "  --lambdas 3,5,7.5      guidance scales λ\n"
-                 "  --omegas 0,0.5,1       PG ω values or schedules (linear:0.2->0.8, ...)\n"
-                 "  --seeds 1,2,3          seeds\n"
-                 "  --prompt TEXT          repeat for a prompt axis\n"
-                 "  --sweep-file FILE      the same as JSON: {\"methods\": [...], \"omegas\": [...], ...}\n\n"
-                 "export:\n"
-                 "  --out-dir DIR          where the sweep folder is made (default: current folder)\n"
-                 "  --name NAME            the folder's name (default sweep; never overwritten: -2, -3 ...)\n"
-                 "  --template T           file names, tokens {index} {method} {lambda} {omega} {seed} {prompt} {sampler} {steps}\n"
-                 "  --format .png          image format by extension (.png, .jpg, .tif, .exr, ...)\n"
-                 "  --no-grid              skip grid.png\n\n"
-              << generation_options_help();
+    std::cout
+        << "usage: steer sweep --model DIR [--lora FILE] --prompt TEXT [--prompt TEXT ...] [axes] [options]\n\n"
+        << "axes (comma-separated values; each with more than one value becomes a grid axis):\n"
+           "  --methods cfg,ag,pg    guidance methods\n"
+           "  --lambdas 3,5,7.5      guidance scales λ\n"
+           "  --omegas 0,0.5,1       PG ω values or schedules (linear:0.2->0.8, ...)\n"
+           "  --seeds 1,2,3          seeds\n"
+           "  --prompt TEXT          repeat for a prompt axis\n"
+           "  --sweep-file FILE      the same as JSON: {\"methods\": [...], \"omegas\": [...], ...}\n\n"
+           "export:\n"
+           "  --out-dir DIR          where the sweep folder is made (default: current folder)\n"
+           "  --name NAME            the folder's name (default sweep; never overwritten: -2, -3 ...)\n"
+           "  --template T           file names, tokens {index} {method} {lambda} {omega} {seed} {prompt} {sampler} {steps}\n"
+           "  --format .png          image format by extension (.png, .jpg, .tif, .exr, ...)\n"
+           "  --no-grid              skip grid.png\n\n"
+        << generation_options_help();
     return 0;
   }
   // Everything is checked before the model is loaded.
@@ -91,9 +93,9 @@ int run_sweep(int argc, char** argv) {
       },
       [&](const SweepPlan::Cell& cell, const StepEvent& e) {
         if (!progress)
-          progress = std::make_unique<ProgressLine>("cell " + std::to_string(cell.index + 1) + "/" + std::to_string(cells.size()) +
-                                                    " [" + cell.request.guidance.describe() + ", seed " +
-                                                    std::to_string(cell.request.seed) + "]");
+          progress = std::make_unique<ProgressLine>("cell " + std::to_string(cell.index + 1) + "/" +
+                                                    std::to_string(cells.size()) + " [" + cell.request.guidance.describe() +
+                                                    ", seed " + std::to_string(cell.request.seed) + "]");
         progress->update(e);
       },
       &control));

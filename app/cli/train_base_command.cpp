@@ -6,21 +6,21 @@
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
-#include "core/common/error.h"
 #include "app/cli/job_outcome.h"
+#include "core/common/error.h"
 #include "core/engine/engine.h"
 
 namespace steer::cli {
 
 int run_train_base(int argc, char** argv) {
   Arguments args(argc, argv,
-                 {"work", "out", "seed", "images", "vae-steps", "vae-batch", "unet-steps", "batch", "learning-rate", "warmup-steps",
-                  "caption-dropout", "device"},
+                 {"work", "out", "seed", "images", "vae-steps", "vae-batch", "unet-steps", "batch", "learning-rate",
+                  "warmup-steps", "caption-dropout", "device"},
                  {"help"});
   demo::BaseModelRecipe r;
   if (args.has("help")) {
-    std::cout << "usage: steer train-base [--out DIR (resources/demo-model)] [--work DIR (build/demo-base)] [--seed N ("
-              << r.seed << ")]\n"
+    std::cout << "usage: steer train-base [--out DIR (resources/demo-model)] [--work DIR (build/demo-base)] [--seed N (" << r.seed
+              << ")]\n"
               << "                        [--images N (" << r.images << ")] [--vae-steps N (" << r.vae_steps
               << ")] [--unet-steps N (" << r.unet_steps << ")]\n"
               << "                        [--batch N (" << r.batch << ")] [--learning-rate X (" << r.learning_rate
@@ -42,7 +42,8 @@ int run_train_base(int argc, char** argv) {
   r.warmup_steps = args.int32("warmup-steps", r.warmup_steps, 0, kMaxInt);
   r.caption_dropout = args.number("caption-dropout", r.caption_dropout);
   r.device = args.get("device", "cpu");
-  if (r.images < 1 || r.vae_steps < 1 || r.unet_steps < 1) throw InputError("--images, --vae-steps and --unet-steps must be at least 1");
+  if (r.images < 1 || r.vae_steps < 1 || r.unet_steps < 1)
+    throw InputError("--images, --vae-steps and --unet-steps must be at least 1");
   r.command_line = "steer train-base";
   for (int i = 0; i < argc; ++i) r.command_line += std::string(" ") + argv[i];
 
@@ -56,10 +57,10 @@ int run_train_base(int argc, char** argv) {
         switch (e.kind) {
           case TrainingEvent::Kind::Step:
             if (stage != "unet" || e.step % 25 == 0 || e.step == e.total_steps)
-              std::fprintf(stderr, "%s step %d/%d  loss %.4f%s\n", stage.c_str(), e.step, e.total_steps,
-                           stage == "unet" ? e.smoothed_loss : e.loss,
-                           stage == "unet" ? (" (smoothed)  ETA " + std::to_string(static_cast<int>(e.eta_seconds)) + " s").c_str()
-                                           : "");
+              std::fprintf(
+                  stderr, "%s step %d/%d  loss %.4f%s\n", stage.c_str(), e.step, e.total_steps,
+                  stage == "unet" ? e.smoothed_loss : e.loss,
+                  stage == "unet" ? (" (smoothed)  ETA " + std::to_string(static_cast<int>(e.eta_seconds)) + " s").c_str() : "");
             break;
           case TrainingEvent::Kind::Warning:
             if (++warnings <= 3) std::fprintf(stderr, "warning: %s\n", e.text.c_str());

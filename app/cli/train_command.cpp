@@ -9,10 +9,10 @@
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "app/cli/job_outcome.h"
 #include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
-#include "app/cli/job_outcome.h"
 #include "core/engine/engine.h"
 
 namespace fs = std::filesystem;
@@ -94,9 +94,12 @@ json::Value settings_from_flags(const Arguments& args, const TrainingSettings& d
 std::string duration_text(double seconds) {
   char buf[64];
   const int s = static_cast<int>(seconds + 0.5);
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
-  else if (s >= 60) std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%ds", s);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ds", s);
   return buf;
 }
 
@@ -177,7 +180,8 @@ int run_train(int argc, char** argv) {
     print_help(defaults);
     return 0;
   }
-  if (!args.positional().empty()) throw InputError("steer train takes no positional arguments (got \"" + args.positional()[0] + "\")");
+  if (!args.positional().empty())
+    throw InputError("steer train takes no positional arguments (got \"" + args.positional()[0] + "\")");
 
   TrainingSettings settings;
   if (args.has("preset")) apply_training_preset(settings, args.get("preset"));
@@ -189,7 +193,8 @@ int run_train(int argc, char** argv) {
   JobControl control;
   const CancelOnInterrupt interrupt(control);
   TrainingProgressLine progress;
-  auto trained = engine.train(settings, [&](const TrainingEvent& e) { progress.event(e); }, &control);
+  auto trained = engine.train(
+      settings, [&](const TrainingEvent& e) { progress.event(e); }, &control);
   if (trained.outcome.cancelled()) return 130;  // the Cancelled event named the checkpoint
   const TrainingOutcome outcome = expect_finished(std::move(trained));
   std::cout << outcome.result.string() << "\n";

@@ -79,22 +79,33 @@ void bench_random_unet(const BenchmarkOptions& o, const LoadOptions& load, const
       (void)(parts[0] + 5.0 * (parts[1] - parts[0]));
     };
     if (o.batch != 2) throw InputError("--guided times batch-2 guided steps; leave --batch at 2");
-    const double cfg = median_ms(o.repeats, [&] { step({1.0, 1.0}); }, sync);
-    const double pg = median_ms(o.repeats, [&] { step({0.5, 1.0}); }, sync);
+    const double cfg = median_ms(
+        o.repeats,
+        [&] {
+          step({1.0, 1.0});
+        },
+        sync);
+    const double pg = median_ms(
+        o.repeats,
+        [&] {
+          step({0.5, 1.0});
+        },
+        sync);
     out << "steer bench: guided UNet steps, " << path.string() << " + random rank-4 LoRA on " << attached
-              << " attention projections, " << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << "\n"
-              << "  CFG step " << cfg << " ms (" << 1000.0 / cfg << " it/s)\n"
-              << "  PG step  " << pg << " ms (" << 1000.0 / pg << " it/s), PG / CFG " << pg / cfg << "\n"
-              << "BENCH_JSON {\"cfg_step_ms\": " << cfg << ", \"pg_step_ms\": " << pg << ", \"latent\": " << o.latent
-              << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
+        << " attention projections, " << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << "\n"
+        << "  CFG step " << cfg << " ms (" << 1000.0 / cfg << " it/s)\n"
+        << "  PG step  " << pg << " ms (" << 1000.0 / pg << " it/s), PG / CFG " << pg / cfg << "\n"
+        << "BENCH_JSON {\"cfg_step_ms\": " << cfg << ", \"pg_step_ms\": " << pg << ", \"latent\": " << o.latent
+        << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
     return;
   }
-  const double ms = median_ms(o.repeats, [&] { (void)unet.forward(latents, timesteps, cond); }, sync);
+  const double ms = median_ms(
+      o.repeats, [&] { (void)unet.forward(latents, timesteps, cond); }, sync);
   out << "steer bench: UNet of " << path.string() << " (" << unet.parameter_count() << " parameters, random weights) on "
-            << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << ", batch " << o.batch << "\n"
-            << "  unet forward " << ms << " ms (" << 1000.0 / ms << " it/s)\n"
-            << "BENCH_JSON {\"unet_forward_ms\": " << ms << ", \"batch\": " << o.batch << ", \"latent\": " << o.latent
-            << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
+      << o.device << " " << o.dtype << ", latent " << o.latent << "x" << o.latent << ", batch " << o.batch << "\n"
+      << "  unet forward " << ms << " ms (" << 1000.0 / ms << " it/s)\n"
+      << "BENCH_JSON {\"unet_forward_ms\": " << ms << ", \"batch\": " << o.batch << ", \"latent\": " << o.latent
+      << ", \"dtype\": \"" << o.dtype << "\", \"device\": \"" << o.device << "\"}\n";
 }
 
 // Median time per step of a guided run, measured from the step events (which include
@@ -204,19 +215,22 @@ void bench_components(const BenchmarkOptions& o, const LoadOptions& load, const 
   cond.encoder_hidden_states = model->text_encoder().encode(ids);
   at::Tensor decode_in = latents.slice(0, 0, 1);
 
-  const double text_ms = median_ms(o.repeats, [&] { (void)model->text_encoder().encode(ids); }, sync);
-  const double unet_ms = median_ms(o.repeats, [&] { (void)model->unet().forward(latents, timesteps, cond); }, sync);
-  const double vae_ms = median_ms(o.repeats, [&] { (void)model->vae().decode(decode_in); }, sync);
+  const double text_ms = median_ms(
+      o.repeats, [&] { (void)model->text_encoder().encode(ids); }, sync);
+  const double unet_ms = median_ms(
+      o.repeats, [&] { (void)model->unet().forward(latents, timesteps, cond); }, sync);
+  const double vae_ms = median_ms(
+      o.repeats, [&] { (void)model->vae().decode(decode_in); }, sync);
 
   out << "steer bench: " << o.model << " on " << o.device << " " << o.dtype << ", " << at::get_num_threads()
-            << " threads, latent " << o.latent << "x" << o.latent << "\n"
-            << "  load                 " << load_ms << " ms\n"
-            << "  text encode (batch " << o.batch << ") " << text_ms << " ms\n"
-            << "  unet forward (batch " << o.batch << ") " << unet_ms << " ms\n"
-            << "  vae decode (batch 1) " << vae_ms << " ms\n";
+      << " threads, latent " << o.latent << "x" << o.latent << "\n"
+      << "  load                 " << load_ms << " ms\n"
+      << "  text encode (batch " << o.batch << ") " << text_ms << " ms\n"
+      << "  unet forward (batch " << o.batch << ") " << unet_ms << " ms\n"
+      << "  vae decode (batch 1) " << vae_ms << " ms\n";
   // One machine-readable line for the side-by-side script.
-  out << "BENCH_JSON {\"text_encode_ms\": " << text_ms << ", \"unet_forward_ms\": " << unet_ms << ", \"vae_decode_ms\": " << vae_ms
-            << ", \"threads\": " << at::get_num_threads() << "}\n";
+  out << "BENCH_JSON {\"text_encode_ms\": " << text_ms << ", \"unet_forward_ms\": " << unet_ms
+      << ", \"vae_decode_ms\": " << vae_ms << ", \"threads\": " << at::get_num_threads() << "}\n";
 }
 
 }  // namespace
@@ -227,10 +241,14 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o, const LoadOptions& load
     if (load.device.is_cuda()) at::zeros({1}, at::TensorOptions().device(load.device)).cpu();  // waits for the stream
   };
   std::ostringstream out;
-  if (!o.unet_config.empty()) bench_random_unet(o, load, sync, out);
-  else if (o.guided) bench_guided_steps(o, load, out);
-  else if (o.train_lora) bench_lora_training(o, load, out);
-  else bench_components(o, load, sync, out);
+  if (!o.unet_config.empty())
+    bench_random_unet(o, load, sync, out);
+  else if (o.guided)
+    bench_guided_steps(o, load, out);
+  else if (o.train_lora)
+    bench_lora_training(o, load, out);
+  else
+    bench_components(o, load, sync, out);
   return BenchmarkReport{out.str()};
 }
 

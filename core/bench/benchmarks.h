@@ -12,7 +12,7 @@ struct BenchmarkOptions {
   std::string unet_config;  // or: time a UNet built from this config.json with random weights
   int64_t latent = 16;      // latent side (image side / 8)
   int64_t batch = 2;
-  int threads = 0;          // torch CPU threads; 0 keeps torch's default
+  int threads = 0;  // torch CPU threads; 0 keeps torch's default
   int repeats = 3;
   std::string device = "cpu";
   std::string dtype = "fp32";
@@ -21,7 +21,7 @@ struct BenchmarkOptions {
   int rank = 4;
   bool gradient_checkpointing = false;
   std::string lora;
-  std::string finetuned;    // --guided: a fully fine-tuned diffusers folder of the model's architecture
+  std::string finetuned;  // --guided: a fully fine-tuned diffusers folder of the model's architecture
   int steps = 6;
 };
 

@@ -11,11 +11,11 @@
 #include <chrono>
 #include <iostream>
 
-#include "core/common/error.h"
 #include <vector>
+#include "core/common/error.h"
 
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/models/activation_checkpointing.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/training/lora_initialization.h"
 #include "core/training/lora_training_step.h"
@@ -73,11 +73,11 @@ void bench_lora_training(const BenchmarkOptions& o, const LoadOptions& load, std
   std::sort(times.begin(), times.end());
   const double median = times[times.size() / 2];
   out << "steer bench --train-lora: " << o.model << ", " << o.device << " " << o.dtype << ", " << at::get_num_threads()
-            << " threads, batch " << o.batch << ", latent " << o.latent << "x" << o.latent << ", rank " << o.rank
-            << (o.gradient_checkpointing ? ", gradient checkpointing" : "") << "\n"
-            << "  LoRA step " << median << " ms (median of " << times.size() << "), peak RSS " << peak_rss_mb() << " MB\n";
-  out << "BENCH_JSON {\"lora_step_ms\": " << median << ", \"peak_rss_mb\": " << peak_rss_mb()
-            << ", \"loss\": " << loss << ", \"trainable\": " << init.unet.size() << "}\n";
+      << " threads, batch " << o.batch << ", latent " << o.latent << "x" << o.latent << ", rank " << o.rank
+      << (o.gradient_checkpointing ? ", gradient checkpointing" : "") << "\n"
+      << "  LoRA step " << median << " ms (median of " << times.size() << "), peak RSS " << peak_rss_mb() << " MB\n";
+  out << "BENCH_JSON {\"lora_step_ms\": " << median << ", \"peak_rss_mb\": " << peak_rss_mb() << ", \"loss\": " << loss
+      << ", \"trainable\": " << init.unet.size() << "}\n";
 }
 
 }  // namespace steer

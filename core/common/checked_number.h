@@ -34,8 +34,7 @@ inline int64_t parse_whole_number(const std::string& text, const std::string& wh
   if (first != last && *first == '+' && first + 1 != last && *(first + 1) != '-') ++first;
   int64_t value = 0;
   const auto [end, ec] = std::from_chars(first, last, value);
-  if (ec == std::errc::result_out_of_range && end == last)
-    throw InputError(what + " " + text + " is out of range; use " + range);
+  if (ec == std::errc::result_out_of_range && end == last) throw InputError(what + " " + text + " is out of range; use " + range);
   if (text.empty() || ec != std::errc() || end != last)
     throw InputError(what + " \"" + text + "\" is not a whole number; use " + range);
   if (value < min || value > max) throw InputError(what + " " + text + " is out of range; use " + range);
@@ -51,8 +50,7 @@ inline int64_t parse_seed(const std::string& text, const std::string& what) {
 inline double parse_finite_number(const std::string& text, const std::string& what) {
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size())
-    throw InputError(what + " \"" + text + "\" is not a number");
+  if (text.empty() || end != text.c_str() + text.size()) throw InputError(what + " \"" + text + "\" is not a number");
   if (!std::isfinite(value)) throw InputError(what + " \"" + text + "\" is not a finite number; give an ordinary number");
   return value;
 }

@@ -22,8 +22,7 @@ ImageRGBA8 composite_on(const ImageRGBA8& image, const uint8_t background[3]) {
 
 ImageRGBA8 crop(const ImageRGBA8& image, int x, int y, int width, int height) {
   ImageRGBA8 out(width, height);
-  for (int row = 0; row < height; ++row)
-    std::copy_n(image.pixel(x, y + row), static_cast<size_t>(width) * 4, out.pixel(0, row));
+  for (int row = 0; row < height; ++row) std::copy_n(image.pixel(x, y + row), static_cast<size_t>(width) * 4, out.pixel(0, row));
   return out;
 }
 
@@ -106,8 +105,7 @@ ImageRGBA8 resize(const ImageRGBA8& image, int width, int height) {
 ImageRGBA8 flip_horizontal(const ImageRGBA8& image) {
   ImageRGBA8 out(image.width, image.height);
   for (int y = 0; y < image.height; ++y)
-    for (int x = 0; x < image.width; ++x)
-      std::copy_n(image.pixel(image.width - 1 - x, y), 4, out.pixel(x, y));
+    for (int x = 0; x < image.width; ++x) std::copy_n(image.pixel(image.width - 1 - x, y), 4, out.pixel(x, y));
   return out;
 }
 

@@ -59,12 +59,10 @@ std::vector<fs::path> gather(const fs::path& source) {
     if (ec) throw InputError("Could not list the subject folder " + source.string() + ": " + ec.message());
     std::sort(files.begin(), files.end());
     if (files.empty())
-      throw InputError("No images found in the subject folder " + source.string() +
-                       " (looked for " + extension_list() + ")");
+      throw InputError("No images found in the subject folder " + source.string() + " (looked for " + extension_list() + ")");
     return files;
   }
-  if (!fs::exists(source, ec))
-    throw InputError("The subject folder or image list " + source.string() + " does not exist");
+  if (!fs::exists(source, ec)) throw InputError("The subject folder or image list " + source.string() + " does not exist");
   if (is_image_name(source)) return {source};
   // A list of image paths, one per line.
   std::ifstream in(source);
@@ -80,8 +78,7 @@ std::vector<fs::path> gather(const fs::path& source) {
   }
   if (files.empty())
     throw InputError("No images found in the image list " + source.string() +
-                     " (it names no files; expected one image path per line, formats " +
-                     extension_list() + ")");
+                     " (it names no files; expected one image path per line, formats " + extension_list() + ")");
   return files;
 }
 
@@ -117,18 +114,17 @@ std::string pixel_hash(const ImageRGBA8& image) {
 // What the duplicate checks keep of each image once its example is made: the full
 // decoded image is dropped straight away (20 phone photos would otherwise hold gigabytes).
 struct Fingerprint {
-  std::string sha256;       // of the composited pixels and size
-  uint64_t dhash = 0;       // difference hash
-  ImageRGBA8 thumbnail;     // 16x16
+  std::string sha256;    // of the composited pixels and size
+  uint64_t dhash = 0;    // difference hash
+  ImageRGBA8 thumbnail;  // 16x16
 };
 
 }  // namespace
 
 const std::vector<std::string>& subject_image_extensions() {
-  static const std::vector<std::string> exts = {
-      ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".tga",
-      ".exr", ".hdr", ".psd", ".jp2", ".j2k", ".heic", ".heif", ".avif", ".dpx", ".ppm", ".pgm",
-      ".pnm", ".dds", ".ico", ".sgi", ".rgb"};
+  static const std::vector<std::string> exts = {".png",  ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".tif", ".tiff", ".bmp",
+                                                ".gif",  ".tga", ".exr",  ".hdr", ".psd",  ".jp2",  ".j2k", ".heic", ".heif",
+                                                ".avif", ".dpx", ".ppm",  ".pgm", ".pnm",  ".dds",  ".ico", ".sgi",  ".rgb"};
   return exts;
 }
 
@@ -158,8 +154,7 @@ std::pair<int, int> nearest_bucket(int width, int height, int resolution) {
 
 SubjectDataset SubjectDataset::load(const fs::path& source, const SubjectDatasetOptions& options) {
   if (options.resolution < 8)
-    throw InputError("The training resolution must be at least 8 pixels (got " +
-                     std::to_string(options.resolution) + ")");
+    throw InputError("The training resolution must be at least 8 pixels (got " + std::to_string(options.resolution) + ")");
   const std::vector<fs::path> files = gather(source);
 
   SubjectDataset out;
@@ -180,8 +175,8 @@ SubjectDataset SubjectDataset::load(const fs::path& source, const SubjectDataset
     prints.push_back({pixel_hash(image), dataset::difference_hash(image), dataset::resize(image, 16, 16)});
 
     const int w = image.width, h = image.height;
-    const auto [tw, th] = options.buckets ? nearest_bucket(w, h, options.resolution)
-                                          : std::pair<int, int>{options.resolution, options.resolution};
+    const auto [tw, th] =
+        options.buckets ? nearest_bucket(w, h, options.resolution) : std::pair<int, int>{options.resolution, options.resolution};
     // The largest window of the target aspect inside the image.
     int cw = w, ch = static_cast<int>(std::lround(static_cast<double>(w) * th / tw));
     if (ch > h) {
@@ -191,8 +186,8 @@ SubjectDataset SubjectDataset::load(const fs::path& source, const SubjectDataset
     cw = std::max(1, cw);
     ch = std::max(1, ch);
     if (cw < tw || ch < th)
-      size_warnings.push_back(path.filename().string() + " is " + size_text(w, h) + ", smaller than the " +
-                              size_text(tw, th) + " training size; it will be enlarged and look soft");
+      size_warnings.push_back(path.filename().string() + " is " + size_text(w, h) + ", smaller than the " + size_text(tw, th) +
+                              " training size; it will be enlarged and look soft");
     // A generator per image, so one image's crop and flip do not depend on the others.
     std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + i + 1);
     int x = (w - cw) / 2, y = (h - ch) / 2;
@@ -210,15 +205,15 @@ SubjectDataset SubjectDataset::load(const fs::path& source, const SubjectDataset
     out.examples.push_back(std::move(ex));
   }
   if (!unreadable.empty()) {
-    std::string msg = "Could not read " + std::to_string(unreadable.size()) + " of " +
-                      std::to_string(files.size()) + " subject images:";
+    std::string msg =
+        "Could not read " + std::to_string(unreadable.size()) + " of " + std::to_string(files.size()) + " subject images:";
     for (const auto& u : unreadable) msg += "\n  " + u;
     throw InputError(msg);
   }
   if (static_cast<int>(out.examples.size()) < options.minimum_images)
-    throw InputError("Found " + std::to_string(out.examples.size()) + " image" +
-                     (out.examples.size() == 1 ? "" : "s") + " in " + source.string() + ", but at least " +
-                     std::to_string(options.minimum_images) + " are needed to train a subject");
+    throw InputError("Found " + std::to_string(out.examples.size()) + " image" + (out.examples.size() == 1 ? "" : "s") + " in " +
+                     source.string() + ", but at least " + std::to_string(options.minimum_images) +
+                     " are needed to train a subject");
 
   const std::string prompt = trim(options.instance_prompt);
   std::vector<std::string> uncaptioned;
@@ -241,8 +236,7 @@ SubjectDataset SubjectDataset::load(const fs::path& source, const SubjectDataset
     const std::string name = out.examples[i].source.filename().string();
     auto [it, inserted] = seen.emplace(prints[i].sha256, i);
     if (!inserted) {
-      out.warnings.push_back(name + " is an exact duplicate of " +
-                             out.examples[it->second].source.filename().string());
+      out.warnings.push_back(name + " is an exact duplicate of " + out.examples[it->second].source.filename().string());
       continue;
     }
     for (size_t j = 0; j < i; ++j) {

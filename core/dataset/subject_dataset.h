@@ -14,11 +14,11 @@
 namespace steer {
 
 struct SubjectDatasetOptions {
-  int resolution = 512;            // square side; with buckets, the area is about resolution^2
-  std::string instance_prompt;     // e.g. "a photo of sks mug"; used where no .txt sidecar exists
-  bool center_crop = true;         // false: a random crop (seeded)
-  bool flip = false;               // mirror each example horizontally with probability 1/2 (seeded)
-  bool buckets = false;            // aspect-ratio buckets instead of a square crop
+  int resolution = 512;                     // square side; with buckets, the area is about resolution^2
+  std::string instance_prompt;              // e.g. "a photo of sks mug"; used where no .txt sidecar exists
+  bool center_crop = true;                  // false: a random crop (seeded)
+  bool flip = false;                        // mirror each example horizontally with probability 1/2 (seeded)
+  bool buckets = false;                     // aspect-ratio buckets instead of a square crop
   uint8_t background[3] = {255, 255, 255};  // transparent pixels are composited on this colour
   int minimum_images = 3;
   uint64_t seed = 0;
@@ -41,8 +41,7 @@ struct SubjectDataset {
   // single image file. Throws steer::InputError when no image is found, when any file
   // cannot be read (all are named), when fewer than options.minimum_images remain, or
   // when an image has neither a caption sidecar nor an instance prompt.
-  static SubjectDataset load(const std::filesystem::path& folder_or_file_list,
-                             const SubjectDatasetOptions& options);
+  static SubjectDataset load(const std::filesystem::path& folder_or_file_list, const SubjectDatasetOptions& options);
 };
 
 // The aspect-ratio buckets for a resolution: 512x512, 576x448, 448x576, 640x384 and

@@ -31,10 +31,10 @@ const std::array<Dot, 4>& emblem_dots() {
     const Point across_to_teal = {-h, -h}, along = {h, -h};
     std::array<Dot, 4> d{};
     for (int k = -1; k <= 1; ++k) {
-      d[static_cast<size_t>(k + 1)] = {{kDotOffset * across_to_teal.x + k * kDotSpacing * along.x,
-                                        kDotOffset * across_to_teal.y + k * kDotSpacing * along.y},
-                                       kSmallDotRadius,
-                                       kEmblemMagenta};
+      d[static_cast<size_t>(k + 1)] = {
+          {kDotOffset * across_to_teal.x + k * kDotSpacing * along.x, kDotOffset * across_to_teal.y + k * kDotSpacing * along.y},
+          kSmallDotRadius,
+          kEmblemMagenta};
     }
     d[3] = {{-kDotOffset * across_to_teal.x, -kDotOffset * across_to_teal.y}, kLargeDotRadius, kEmblemTeal};
     return d;

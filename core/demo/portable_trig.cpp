@@ -36,10 +36,14 @@ SinCos portable_sin_cos(double radians) {
   const double s = sin_near_zero(x), c = cos_near_zero(x);
   const long long quadrant = static_cast<long long>(k) & 3;
   switch (quadrant) {
-    case 0: return {s, c};
-    case 1: return {c, -s};
-    case 2: return {-s, -c};
-    default: return {-c, s};
+    case 0:
+      return {s, c};
+    case 1:
+      return {c, -s};
+    case 2:
+      return {-s, -c};
+    default:
+      return {-c, s};
   }
 }
 

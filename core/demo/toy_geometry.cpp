@@ -62,11 +62,16 @@ double toy_radius(ToySize size) { return size == ToySize::Small ? kSmallRadius :
 
 Point toy_anchor(ToyPosition position) {
   switch (position) {
-    case ToyPosition::TopLeft: return {0.25, 0.25};
-    case ToyPosition::TopRight: return {0.75, 0.25};
-    case ToyPosition::BottomLeft: return {0.25, 0.75};
-    case ToyPosition::BottomRight: return {0.75, 0.75};
-    case ToyPosition::Center: return {0.5, 0.5};
+    case ToyPosition::TopLeft:
+      return {0.25, 0.25};
+    case ToyPosition::TopRight:
+      return {0.75, 0.25};
+    case ToyPosition::BottomLeft:
+      return {0.25, 0.75};
+    case ToyPosition::BottomRight:
+      return {0.75, 0.75};
+    case ToyPosition::Center:
+      return {0.5, 0.5};
   }
   return {0.5, 0.5};
 }
@@ -88,32 +93,44 @@ ToyPosition nearest_toy_position(Point fraction) {
 bool toy_shape_contains(ToyShape shape, double u, double v) {
   const double r2 = u * u + v * v;
   switch (shape) {
-    case ToyShape::Circle: return r2 <= kCircleRadius * kCircleRadius;
-    case ToyShape::Square: return std::fabs(u) <= kSquareHalfSide && std::fabs(v) <= kSquareHalfSide;
-    case ToyShape::Triangle: return polygon_contains(triangle(), u, v);
-    case ToyShape::Ring: return r2 <= kRingOuter * kRingOuter && r2 >= kRingInner * kRingInner;
+    case ToyShape::Circle:
+      return r2 <= kCircleRadius * kCircleRadius;
+    case ToyShape::Square:
+      return std::fabs(u) <= kSquareHalfSide && std::fabs(v) <= kSquareHalfSide;
+    case ToyShape::Triangle:
+      return polygon_contains(triangle(), u, v);
+    case ToyShape::Ring:
+      return r2 <= kRingOuter * kRingOuter && r2 >= kRingInner * kRingInner;
     case ToyShape::Cross: {
       const double au = std::fabs(u), av = std::fabs(v);
       return (au <= kCrossHalfWidth && av <= kCrossHalfLength) || (av <= kCrossHalfWidth && au <= kCrossHalfLength);
     }
-    case ToyShape::Star: return polygon_contains(star(), u, v);
-    case ToyShape::Subject: return r2 <= 1.0;
+    case ToyShape::Star:
+      return polygon_contains(star(), u, v);
+    case ToyShape::Subject:
+      return r2 <= 1.0;
   }
   return false;
 }
 
 double toy_shape_unit_area(ToyShape shape) {
   switch (shape) {
-    case ToyShape::Circle: return kPi * kCircleRadius * kCircleRadius;
-    case ToyShape::Square: return 4 * kSquareHalfSide * kSquareHalfSide;
-    case ToyShape::Triangle: return 3 * std::sqrt(3.0) / 4 * kTriangleRadius * kTriangleRadius;
-    case ToyShape::Ring: return kPi * (kRingOuter * kRingOuter - kRingInner * kRingInner);
+    case ToyShape::Circle:
+      return kPi * kCircleRadius * kCircleRadius;
+    case ToyShape::Square:
+      return 4 * kSquareHalfSide * kSquareHalfSide;
+    case ToyShape::Triangle:
+      return 3 * std::sqrt(3.0) / 4 * kTriangleRadius * kTriangleRadius;
+    case ToyShape::Ring:
+      return kPi * (kRingOuter * kRingOuter - kRingInner * kRingInner);
     case ToyShape::Cross: {
       const double arm = 2 * kCrossHalfLength * 2 * kCrossHalfWidth;
       return 2 * arm - 4 * kCrossHalfWidth * kCrossHalfWidth;
     }
-    case ToyShape::Star: return 10 * 0.5 * kStarOuter * kStarInner * std::sin(kPi / 5);
-    case ToyShape::Subject: return kPi;
+    case ToyShape::Star:
+      return 10 * 0.5 * kStarOuter * kStarInner * std::sin(kPi / 5);
+    case ToyShape::Subject:
+      return kPi;
   }
   return 1;
 }

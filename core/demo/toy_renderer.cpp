@@ -34,10 +34,16 @@ BackgroundPaint background_paint(const ToyBackground& background) {
   paint.kind = background.kind;
   paint.first = toy_rgb(background.first);
   switch (background.kind) {
-    case ToyBackgroundKind::Solid: paint.second = paint.first; break;
-    case ToyBackgroundKind::Striped: paint.second = stripe_partner(background.first); break;
+    case ToyBackgroundKind::Solid:
+      paint.second = paint.first;
+      break;
+    case ToyBackgroundKind::Striped:
+      paint.second = stripe_partner(background.first);
+      break;
     case ToyBackgroundKind::VerticalGradient:
-    case ToyBackgroundKind::HorizontalGradient: paint.second = toy_rgb(background.second); break;
+    case ToyBackgroundKind::HorizontalGradient:
+      paint.second = toy_rgb(background.second);
+      break;
   }
   return paint;
 }
@@ -45,20 +51,21 @@ BackgroundPaint background_paint(const ToyBackground& background) {
 Rgb background_colour_at(const BackgroundPaint& paint, double x, double y, int size) {
   const double side = static_cast<double>(size);
   switch (paint.kind) {
-    case ToyBackgroundKind::Solid: return paint.first;
+    case ToyBackgroundKind::Solid:
+      return paint.first;
     case ToyBackgroundKind::Striped: {
       const double band = std::floor(stripe_coordinate(x, y, size));
       return std::fmod(band, 2.0) == 0.0 ? paint.first : paint.second;
     }
-    case ToyBackgroundKind::VerticalGradient: return mix(paint.first, paint.second, std::clamp(y / side, 0.0, 1.0));
+    case ToyBackgroundKind::VerticalGradient:
+      return mix(paint.first, paint.second, std::clamp(y / side, 0.0, 1.0));
     case ToyBackgroundKind::HorizontalGradient:
       return mix(paint.first, paint.second, std::clamp(x / side, 0.0, 1.0));
   }
   return paint.first;
 }
 
-ImageRGBA8 render_toy_picture(const BackgroundPaint& background, const std::vector<PaintedObject>& objects,
-                              int size) {
+ImageRGBA8 render_toy_picture(const BackgroundPaint& background, const std::vector<PaintedObject>& objects, int size) {
   if (size < 8) throw std::invalid_argument("toy world: image size " + std::to_string(size) + " is under 8 pixels");
   std::vector<PreparedObject> prepared;
   for (const PaintedObject& o : objects) {

@@ -29,8 +29,7 @@ struct PaintedObject {
   Placement placement;
 };
 
-ImageRGBA8 render_toy_picture(const BackgroundPaint& background, const std::vector<PaintedObject>& objects,
-                              int size);
+ImageRGBA8 render_toy_picture(const BackgroundPaint& background, const std::vector<PaintedObject>& objects, int size);
 
 // The scene at size x size pixels (objects placed by toy_placement). Throws
 // std::invalid_argument for a size under 8.

@@ -51,8 +51,7 @@ ToyJitter draw_jitter(ToyRandom& random) {
   return j;
 }
 
-ToyObject draw_object(ToyRandom& random, const ToyBackground& background, bool subject, ToyPosition position,
-                      bool jitter) {
+ToyObject draw_object(ToyRandom& random, const ToyBackground& background, bool subject, ToyPosition position, bool jitter) {
   ToyObject o;
   o.position = position;
   if (subject) {

@@ -35,7 +35,7 @@ struct StripeCell {
 
 struct Model {
   ToyBackgroundKind kind = ToyBackgroundKind::Solid;
-  Rgb a, b;  // solid: a; gradients: a + b * t; stripes: a even, b odd
+  Rgb a, b;                       // solid: a; gradients: a + b * t; stripes: a even, b odd
   std::vector<StripeCell> cells;  // stripes only
 };
 
@@ -77,9 +77,11 @@ std::vector<StripeCell> stripe_cells(int size, double phase) {
 double residual(const Model& m, const Pixels& px, int i) {
   const Rgb& p = px.rgb[static_cast<size_t>(i)];
   switch (m.kind) {
-    case ToyBackgroundKind::Solid: return distance(p, m.a);
+    case ToyBackgroundKind::Solid:
+      return distance(p, m.a);
     case ToyBackgroundKind::VerticalGradient:
-    case ToyBackgroundKind::HorizontalGradient: return distance(p, m.a + m.b * px.t(i, m.kind));
+    case ToyBackgroundKind::HorizontalGradient:
+      return distance(p, m.a + m.b * px.t(i, m.kind));
     case ToyBackgroundKind::Striped: {
       const StripeCell& c = m.cells[static_cast<size_t>(i)];
       if (c.edge) return distance_to_segment(p, m.a, m.b);
@@ -89,9 +91,7 @@ double residual(const Model& m, const Pixels& px, int i) {
   return 0;
 }
 
-bool fit_eligible(const Model& m, int i) {
-  return m.kind != ToyBackgroundKind::Striped || !m.cells[static_cast<size_t>(i)].edge;
-}
+bool fit_eligible(const Model& m, int i) { return m.kind != ToyBackgroundKind::Striped || !m.cells[static_cast<size_t>(i)].edge; }
 
 // Least-squares parameters of the model on the chosen pixels.
 void fit(Model& m, const Pixels& px, const std::vector<int>& chosen) {
@@ -183,8 +183,7 @@ ToyColour name_stripes(Rgb even, Rgb odd) {
   for (int c = 0; c < kToyColourCount; ++c) {
     const auto colour = static_cast<ToyColour>(c);
     const Rgb main = toy_rgb(colour), partner = stripe_partner(colour);
-    const double error = std::min(distance(even, main) + distance(odd, partner),
-                                  distance(odd, main) + distance(even, partner));
+    const double error = std::min(distance(even, main) + distance(odd, partner), distance(odd, main) + distance(even, partner));
     if (error < best_error) {
       best_error = error;
       best = colour;
@@ -291,8 +290,7 @@ std::vector<std::vector<int>> connected_groups(const std::vector<uint8_t>& mask,
 
 // Intersection over union of the group's pixels with the shape's outline placed at the
 // given centre, radius and turn (outline coverage from 2 x 2 sub-samples per pixel).
-double outline_match(const std::vector<uint8_t>& in_group, int area, int size, ToyShape shape,
-                     const Placement& placement) {
+double outline_match(const std::vector<uint8_t>& in_group, int area, int size, ToyShape shape, const Placement& placement) {
   const UnitFrame frame(placement);
   const double reach = placement.radius * kShapeExtent + 2;
   const int x0 = std::max(0, static_cast<int>(std::floor(placement.centre.x - reach)));
@@ -368,8 +366,7 @@ ObjectEstimate measure_group(std::vector<int> pixels, const Pixels& px) {
     if (round) {
       try_turn(0);
     } else {
-      for (double turn = -kTurnSearchDegrees; turn <= kTurnSearchDegrees + 1e-9; turn += kCoarseTurnStepDegrees)
-        try_turn(turn);
+      for (double turn = -kTurnSearchDegrees; turn <= kTurnSearchDegrees + 1e-9; turn += kCoarseTurnStepDegrees) try_turn(turn);
       const double coarse = best_turn;
       try_turn(coarse - kFineTurnStepDegrees);
       try_turn(coarse + kFineTurnStepDegrees);
@@ -409,8 +406,8 @@ Rgb sample_bilinear(const ImageRGBA8& image, double x, double y) {
 
 ToySceneAnalysis analyse_toy_image(const ImageRGBA8& image) {
   if (image.empty() || image.width != image.height)
-    throw std::invalid_argument("toy scene analysis: expected a square image, got " + std::to_string(image.width) +
-                                " x " + std::to_string(image.height));
+    throw std::invalid_argument("toy scene analysis: expected a square image, got " + std::to_string(image.width) + " x " +
+                                std::to_string(image.height));
   const Pixels px(image);
   ToySceneAnalysis analysis;
   analysis.size = px.size;

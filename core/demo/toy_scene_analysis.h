@@ -30,8 +30,8 @@ struct BackgroundEstimate {
   // Solid: the colour (twice). Gradient: the colours at the top/left and bottom/right
   // edges. Striped: the even and the odd stripes' colours.
   Rgb first, second;
-  ToyBackground named;    // as the grammar would say it (second = first unless a gradient)
-  double fit_error = 0;   // mean RGB distance, each pixel's clipped at kForegroundThreshold
+  ToyBackground named;   // as the grammar would say it (second = first unless a gradient)
+  double fit_error = 0;  // mean RGB distance, each pixel's clipped at kForegroundThreshold
 };
 
 struct ObjectEstimate {

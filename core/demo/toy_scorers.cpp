@@ -51,8 +51,7 @@ Check check_object(const ToyObject& asked, const ObjectEstimate* found, size_t n
 Check check_background(const ToyBackground& asked, const BackgroundEstimate& found) {
   Check c;
   c.compare("background kind", asked.kind, found.named.kind);
-  const bool gradient = asked.kind == ToyBackgroundKind::VerticalGradient ||
-                        asked.kind == ToyBackgroundKind::HorizontalGradient;
+  const bool gradient = asked.kind == ToyBackgroundKind::VerticalGradient || asked.kind == ToyBackgroundKind::HorizontalGradient;
   c.compare(gradient ? "background first colour" : "background colour", asked.first, found.named.first);
   if (gradient) c.compare("background second colour", asked.second, found.named.second);
   return c;
@@ -60,8 +59,8 @@ Check check_background(const ToyBackground& asked, const BackgroundEstimate& fou
 
 // Pairs prompt objects with distinct found objects (or none), keeping the pairing with
 // the most correct attributes; the first such pairing in search order on ties.
-void best_pairing(const ToyScene& prompt, const ToySceneAnalysis& analysis, size_t k, std::vector<bool>& used,
-                  Check& so_far, Check& best) {
+void best_pairing(const ToyScene& prompt, const ToySceneAnalysis& analysis, size_t k, std::vector<bool>& used, Check& so_far,
+                  Check& best) {
   if (k == prompt.objects.size()) {
     if (best.checked == 0 || so_far.correct > best.correct) best = so_far;
     return;
@@ -115,7 +114,8 @@ double pattern_score(const ImageRGBA8& image, const Placement& placement) {
         for (int sx = 0; sx < kSubsamples && inside; ++sx) {
           const Point u = frame(x + (sx + 0.5) / kSubsamples, y + (sy + 0.5) / kSubsamples);
           const std::optional<Rgb> c = emblem_colour_at(u.x, u.y);
-          if (!c) inside = false;
+          if (!c)
+            inside = false;
           else {
             expected = expected + *c;
             dots += emblem_dot_at(u.x, u.y);
@@ -155,8 +155,7 @@ double best_pattern_score(const ImageRGBA8& image, Point centre, double radius) 
       best_turn = turn;
     }
   };
-  for (double turn = -kCoarseTurnDegrees; turn <= kCoarseTurnDegrees + 1e-9; turn += kCoarseStepDegrees)
-    try_turn(turn);
+  for (double turn = -kCoarseTurnDegrees; turn <= kCoarseTurnDegrees + 1e-9; turn += kCoarseStepDegrees) try_turn(turn);
   const double coarse_best = best_turn;
   for (double d = -kCoarseStepDegrees / 2; d <= kCoarseStepDegrees / 2 + 1e-9; d += kFineStepDegrees)
     if (d != 0) try_turn(coarse_best + d);
@@ -203,8 +202,6 @@ SubjectFidelity subject_fidelity(const ImageRGBA8& image, const ToySceneAnalysis
   return best;
 }
 
-SubjectFidelity subject_fidelity(const ImageRGBA8& image) {
-  return subject_fidelity(image, analyse_toy_image(image));
-}
+SubjectFidelity subject_fidelity(const ImageRGBA8& image) { return subject_fidelity(image, analyse_toy_image(image)); }
 
 }  // namespace steer::demo

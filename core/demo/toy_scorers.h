@@ -42,8 +42,8 @@ TextFidelity text_fidelity(const ImageRGBA8& image, std::string_view prompt_capt
 // 70%. That pattern score times how disc-like the object is (intersection over union with
 // the disc) is the object's score; the image's is its best object's, 0 with none.
 struct SubjectFidelity {
-  double score = 0;   // in [0, 1]
-  int object = -1;    // index into the analysis' objects, -1 when none was found
+  double score = 0;  // in [0, 1]
+  int object = -1;   // index into the analysis' objects, -1 when none was found
   double pattern = 0;
   double roundness = 0;
 };

@@ -86,10 +86,8 @@ ToyTokenizerFiles build_toy_tokenizer(int model_max_length) {
   files.merges_txt = "#version: 0.2\n";
   for (const BpeMerge& m : merges) files.merges_txt += m.left + " " + m.right + "\n";
 
-  json::Object special = {{"bos_token", kStartOfText},
-                          {"eos_token", kEndOfText},
-                          {"unk_token", kEndOfText},
-                          {"pad_token", kEndOfText}};
+  json::Object special = {
+      {"bos_token", kStartOfText}, {"eos_token", kEndOfText}, {"unk_token", kEndOfText}, {"pad_token", kEndOfText}};
   files.special_tokens_map_json = json::Value(special).dump(2) + "\n";
   json::Object config = special;
   config.emplace_back("model_max_length", json::Value(model_max_length));
@@ -106,11 +104,10 @@ void write_toy_tokenizer(const std::filesystem::path& folder, int model_max_leng
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) throw Error("toy tokenizer: cannot create the folder " + folder.string() + ": " + ec.message());
-  const std::pair<const char*, const std::string*> outputs[] = {
-      {"vocab.json", &files.vocab_json},
-      {"merges.txt", &files.merges_txt},
-      {"tokenizer_config.json", &files.tokenizer_config_json},
-      {"special_tokens_map.json", &files.special_tokens_map_json}};
+  const std::pair<const char*, const std::string*> outputs[] = {{"vocab.json", &files.vocab_json},
+                                                                {"merges.txt", &files.merges_txt},
+                                                                {"tokenizer_config.json", &files.tokenizer_config_json},
+                                                                {"special_tokens_map.json", &files.special_tokens_map_json}};
   for (const auto& [name, text] : outputs) {
     const std::filesystem::path path = folder / name;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

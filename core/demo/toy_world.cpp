@@ -9,18 +9,17 @@
 namespace steer::demo {
 namespace {
 
-constexpr std::array<std::string_view, kToyColourCount> kColourNames = {"red",    "orange", "yellow", "green",
-                                                                        "blue",   "purple", "white",  "black"};
+constexpr std::array<std::string_view, kToyColourCount> kColourNames = {"red",  "orange", "yellow", "green",
+                                                                        "blue", "purple", "white",  "black"};
 constexpr std::array<std::string_view, kToyPlainShapeCount> kShapeNames = {"circle", "square", "triangle",
-                                                                          "ring",   "cross",  "star"};
+                                                                           "ring",   "cross",  "star"};
 constexpr std::array<std::string_view, 2> kSizeNames = {"small", "large"};
 constexpr std::array<std::string_view, kToyPositionCount> kPositionNames = {"top left", "top right", "bottom left",
                                                                             "bottom right", "center"};
 
 // The connecting words of the grammar, in the order toy_grammar_words() lists them.
 constexpr std::array<std::string_view, 16> kGrammarWords = {
-    "a",  "an",  "photo",  "of",   "and",   "at",         "the",     "in",
-    "on", "to",  "top",    "bottom", "left", "right", "background", "gradient"};
+    "a", "an", "photo", "of", "and", "at", "the", "in", "on", "to", "top", "bottom", "left", "right", "background", "gradient"};
 
 template <size_t N>
 std::optional<size_t> index_of(const std::array<std::string_view, N>& names, std::string_view word) {
@@ -50,12 +49,14 @@ std::string object_phrase(const ToyObject& object) {
 std::string background_phrase(const ToyBackground& background) {
   const std::string first(toy_name(background.first));
   switch (background.kind) {
-    case ToyBackgroundKind::Solid: return (first[0] == 'o' ? "an " : "a ") + first + " background";
-    case ToyBackgroundKind::Striped: return "a striped " + first + " background";
+    case ToyBackgroundKind::Solid:
+      return (first[0] == 'o' ? "an " : "a ") + first + " background";
+    case ToyBackgroundKind::Striped:
+      return "a striped " + first + " background";
     case ToyBackgroundKind::VerticalGradient:
     case ToyBackgroundKind::HorizontalGradient:
-      return std::string(background.kind == ToyBackgroundKind::VerticalGradient ? "a vertical " : "a horizontal ") +
-             first + " to " + std::string(toy_name(background.second)) + " gradient background";
+      return std::string(background.kind == ToyBackgroundKind::VerticalGradient ? "a vertical " : "a horizontal ") + first +
+             " to " + std::string(toy_name(background.second)) + " gradient background";
   }
   return "a " + first + " background";
 }
@@ -83,9 +84,8 @@ class CaptionReader {
     const std::vector<std::string> known = toy_grammar_words();
     for (size_t i = 0; i < words_.size(); ++i) {
       if (std::find(known.begin(), known.end(), words_[i]) == known.end())
-        throw InputError("toy caption " + quoted(caption_) + ": word " + std::to_string(i + 1) + ", " +
-                         quoted(words_[i]) + ", is not a word of the toy world. Its words are: " +
-                         joined(known) + ".");
+        throw InputError("toy caption " + quoted(caption_) + ": word " + std::to_string(i + 1) + ", " + quoted(words_[i]) +
+                         ", is not a word of the toy world. Its words are: " + joined(known) + ".");
     }
   }
 
@@ -114,8 +114,7 @@ class CaptionReader {
   [[noreturn]] void fail(const std::string& expected) const {
     const std::string after = next_ == 0 ? "at the start" : "after " + quoted(words_[next_ - 1]);
     const std::string found = done() ? "the end of the caption" : quoted(words_[next_]);
-    throw InputError("toy caption " + quoted(caption_) + ": expected " + expected + " " + after + ", found " +
-                     found + ".");
+    throw InputError("toy caption " + quoted(caption_) + ": expected " + expected + " " + after + ", found " + found + ".");
   }
 
  private:
@@ -148,8 +147,8 @@ ToyPosition read_position(CaptionReader& in) {
 ToyObject read_object(CaptionReader& in) {
   ToyObject object;
   if (in.accept(kSubjectToken)) {
-    in.expect(kSubjectClassNoun, "(the demo subject is \"" + std::string(kSubjectToken) + " " +
-                                     std::string(kSubjectClassNoun) + "\")");
+    in.expect(kSubjectClassNoun,
+              "(the demo subject is \"" + std::string(kSubjectToken) + " " + std::string(kSubjectClassNoun) + "\")");
     object.shape = ToyShape::Subject;
     object.size = ToySize::Large;
     object.position = read_position(in);
@@ -174,8 +173,7 @@ ToyBackground read_background(CaptionReader& in) {
   }
   background.first = static_cast<ToyColour>(in.expect_one_of(kColourNames, "a background colour"));
   background.second = background.first;
-  if (background.kind == ToyBackgroundKind::VerticalGradient ||
-      background.kind == ToyBackgroundKind::HorizontalGradient) {
+  if (background.kind == ToyBackgroundKind::VerticalGradient || background.kind == ToyBackgroundKind::HorizontalGradient) {
     in.expect("to", "(as in \"vertical red to blue gradient\")");
     background.second = static_cast<ToyColour>(in.expect_one_of(kColourNames, "the gradient's second colour"));
     in.expect("gradient", "(as in \"vertical red to blue gradient background\")");
@@ -198,10 +196,14 @@ std::string_view toy_name(ToyPosition position) { return kPositionNames[static_c
 
 std::string_view toy_name(ToyBackgroundKind kind) {
   switch (kind) {
-    case ToyBackgroundKind::Solid: return "solid";
-    case ToyBackgroundKind::Striped: return "striped";
-    case ToyBackgroundKind::VerticalGradient: return "vertical gradient";
-    case ToyBackgroundKind::HorizontalGradient: return "horizontal gradient";
+    case ToyBackgroundKind::Solid:
+      return "solid";
+    case ToyBackgroundKind::Striped:
+      return "striped";
+    case ToyBackgroundKind::VerticalGradient:
+      return "vertical gradient";
+    case ToyBackgroundKind::HorizontalGradient:
+      return "horizontal gradient";
   }
   return "solid";
 }
@@ -230,8 +232,7 @@ std::vector<std::string> toy_grammar_words() {
 }
 
 std::string ToyScene::caption() const {
-  const bool has_subject =
-      std::any_of(objects.begin(), objects.end(), [](const ToyObject& o) { return o.is_subject(); });
+  const bool has_subject = std::any_of(objects.begin(), objects.end(), [](const ToyObject& o) { return o.is_subject(); });
   std::string out = has_subject ? "a photo of " : "";
   for (size_t i = 0; i < objects.size(); ++i) out += (i ? " and " : "") + object_phrase(objects[i]);
   return out + " on " + background_phrase(background);
@@ -241,8 +242,8 @@ bool ToyScene::same_description(const ToyScene& other) const {
   if (objects.size() != other.objects.size()) return false;
   for (size_t i = 0; i < objects.size(); ++i)
     if (!same_object_description(objects[i], other.objects[i])) return false;
-  const bool gradient = background.kind == ToyBackgroundKind::VerticalGradient ||
-                        background.kind == ToyBackgroundKind::HorizontalGradient;
+  const bool gradient =
+      background.kind == ToyBackgroundKind::VerticalGradient || background.kind == ToyBackgroundKind::HorizontalGradient;
   return background.kind == other.background.kind && background.first == other.background.first &&
          (!gradient || background.second == other.background.second);
 }

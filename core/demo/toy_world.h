@@ -86,8 +86,8 @@ ToyScene parse_toy_caption(std::string_view caption);
 std::string_view toy_name(ToyColour colour);
 std::string_view toy_name(ToyShape shape);  // Subject: "sks emblem"
 std::string_view toy_name(ToySize size);
-std::string_view toy_name(ToyPosition position);  // "top left", ..., "center"
-std::string_view toy_name(ToyBackgroundKind kind);  // "solid", "striped", "vertical gradient", ...
+std::string_view toy_name(ToyPosition position);        // "top left", ..., "center"
+std::string_view toy_name(ToyBackgroundKind kind);      // "solid", "striped", "vertical gradient", ...
 std::string toy_position_phrase(ToyPosition position);  // "at the top left", "in the center"
 
 // Every word a caption can contain, each once, in a fixed order: the vocabulary the demo

@@ -23,8 +23,7 @@ namespace steer::demo {
 
 namespace {
 
-void say(const BaseModelProgress& progress, const std::string& stage, const std::string& text, int done = 0,
-         int total = 0) {
+void say(const BaseModelProgress& progress, const std::string& stage, const std::string& text, int done = 0, int total = 0) {
   if (!progress) return;
   TrainingEvent e;
   e.kind = TrainingEvent::Kind::Preparing;
@@ -92,8 +91,7 @@ void export_fp16_model(const fs::path& source, const fs::path& destination) {
 
 fs::path train_demo_base_model(const BaseModelRecipe& r, const BaseModelProgress& progress, const TrainingControl& control) {
   fs::create_directories(r.work);
-  const fs::path untrained = r.work / "untrained", with_vae = r.work / "vae", dataset = r.work / "dataset",
-                 run = r.work / "run";
+  const fs::path untrained = r.work / "untrained", with_vae = r.work / "vae", dataset = r.work / "dataset", run = r.work / "run";
 
   if (!fs::exists(untrained / "model_index.json")) {
     say(progress, "init", "initialising the demo model (seed " + std::to_string(r.seed) + ")");
@@ -125,8 +123,9 @@ fs::path train_demo_base_model(const BaseModelRecipe& r, const BaseModelProgress
     done.set("scaling_factor", report.scaling_factor);
     write_file_atomically(staging / "vae-trained.json", [&](std::ostream& out) { out << done.dump(2) << "\n"; });
     training::replace_folder(staging, with_vae);
-    say(progress, "vae", "VAE trained: held-out reconstruction MSE " + std::to_string(report.reconstruction_mse) +
-                             ", scaling factor " + std::to_string(report.scaling_factor));
+    say(progress, "vae",
+        "VAE trained: held-out reconstruction MSE " + std::to_string(report.reconstruction_mse) + ", scaling factor " +
+            std::to_string(report.scaling_factor));
   }
   write_dataset(r, dataset, progress);
 
@@ -149,8 +148,12 @@ fs::path train_demo_base_model(const BaseModelRecipe& r, const BaseModelProgress
   s.checkpoint_every = 100;
   s.keep_checkpoints = 2;
   s.seed = r.seed + 3;
-  const TrainingOutcome outcome =
-      run_training(s, [&](const TrainingEvent& e) { if (progress) progress("unet", e); }, control);
+  const TrainingOutcome outcome = run_training(
+      s,
+      [&](const TrainingEvent& e) {
+        if (progress) progress("unet", e);
+      },
+      control);
   if (!outcome.finished) return {};
 
   say(progress, "export", "writing " + r.output.string() + " in fp16");

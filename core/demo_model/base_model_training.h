@@ -23,7 +23,7 @@ struct BaseModelRecipe {
   std::filesystem::path work;    // stages 1-4
   std::filesystem::path output;  // the final fp16 folder (e.g. resources/demo-model)
   uint64_t seed = 2026;
-  int images = 4096;             // toy scenes in the dataset
+  int images = 4096;  // toy scenes in the dataset
   int vae_steps = 800;
   int vae_batch = 16;
   int unet_steps = 2500;
@@ -32,7 +32,7 @@ struct BaseModelRecipe {
   int warmup_steps = 100;
   double caption_dropout = 0.1;
   std::string device = "cpu";
-  std::string command_line;      // recorded in recipe.json
+  std::string command_line;  // recorded in recipe.json
 };
 
 using BaseModelProgress = std::function<void(const std::string& stage, const TrainingEvent& event)>;

@@ -16,9 +16,7 @@
 #include "core/demo_model/demo_prompts.h"
 #include "core/demo_model/demo_scores.h"
 #include "core/demo_model/tradeoff_plot.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/export/sweep_exporter.h"
-#include "core/jobs/sweep_export_job.h"
 #include "core/formats/json.h"
 #include "core/generation/cell_record.h"
 #include "core/generation/generation_job.h"
@@ -26,6 +24,8 @@
 #include "core/imageio/image_file.h"
 #include "core/io/atomic_write.h"
 #include "core/io/diffusers_folder.h"
+#include "core/jobs/sweep_export_job.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/training/training_run.h"
 
 namespace fs = std::filesystem;
@@ -213,11 +213,10 @@ GenerationRequest base_request(const DemoOptions& o, const std::vector<DemoPromp
 
 // Runs `plan` on `session`, exports it as <out>/<set_name>/ and scores every image; the scores'
 // file names are relative to <out>. Returns false when cancelled.
-bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const SubjectSpec& subject,
-                     const ModelIdentity& identity, const DemoOptions& o, const std::string& set_name,
-                     const std::string& method_override, const std::map<std::string, ToyScene>& scenes,
-                     std::vector<ImageScore>& scores, fs::path& folder, const DemoProgress& progress,
-                     const std::atomic<bool>* cancel) {
+bool sweep_and_score(GenerationSession& session, const SweepPlan& plan, const SubjectSpec& subject, const ModelIdentity& identity,
+                     const DemoOptions& o, const std::string& set_name, const std::string& method_override,
+                     const std::map<std::string, ToyScene>& scenes, std::vector<ImageScore>& scores, fs::path& folder,
+                     const DemoProgress& progress, const std::atomic<bool>* cancel) {
   const size_t total = plan.cells().size();
   SweepExportJob job{plan, {}, identity, subject, o.device};
   job.options.parent_folder = o.output;
@@ -342,11 +341,13 @@ void DemoOptions::validate() const {
     throw InputError("AG's weak checkpoint step " + std::to_string(weak_step) + " must be between 1 and the LoRA's steps - 1 (" +
                      std::to_string(lora_steps - 1) + ")");
   if (rank < 1 || rank > 128) throw InputError("rank " + std::to_string(rank) + " must be between 1 and 128");
-  if (!(learning_rate > 0 && learning_rate < 1)) throw InputError("learning rate " + number_text(learning_rate) + " must be in (0, 1)");
+  if (!(learning_rate > 0 && learning_rate < 1))
+    throw InputError("learning rate " + number_text(learning_rate) + " must be in (0, 1)");
   if (batch < 1 || batch > 64) throw InputError("batch " + std::to_string(batch) + " must be between 1 and 64");
   if (prompts < 1 || prompts > 64) throw InputError("prompts " + std::to_string(prompts) + " must be between 1 and 64");
   if (seeds.empty()) throw InputError("the demo needs at least one seed");
-  if (sampler_steps < 1 || sampler_steps > 1000) throw InputError("sampler steps " + std::to_string(sampler_steps) + " must be between 1 and 1000");
+  if (sampler_steps < 1 || sampler_steps > 1000)
+    throw InputError("sampler steps " + std::to_string(sampler_steps) + " must be between 1 and 1000");
   if (lambdas.empty()) throw InputError("the demo needs at least one λ");
   for (double l : lambdas)
     if (!(l >= 0 && l <= 100)) throw InputError("λ " + number_text(l) + " must be in [0, 100]");
@@ -431,9 +432,8 @@ DemoResult run_demo(const DemoOptions& o, const DemoProgress& progress, const st
   result.tradeoff_png = o.output / "tradeoff.png";
   const std::string report = tradeoff_report_markdown(result.analysis, report_notes(o, prompts, scores));
   write_file_atomically(result.tradeoff_md, [&](std::ostream& out) { out << report; });
-  write_image(result.tradeoff_png,
-              render_tradeoff_plot(result.analysis, std::to_string(prompts.size()) + " prompts x " +
-                                                        std::to_string(o.seeds.size()) + " seeds"));
+  write_image(result.tradeoff_png, render_tradeoff_plot(result.analysis, std::to_string(prompts.size()) + " prompts x " +
+                                                                             std::to_string(o.seeds.size()) + " seeds"));
   say(progress, "report", "trade-off table and plot: " + result.tradeoff_md.string() + ", " + result.tradeoff_png.string());
   result.finished = true;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

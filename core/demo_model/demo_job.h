@@ -66,17 +66,17 @@ struct DemoEvent {
   std::string stage;  // "photos" | "lora" | "sweep" | "base-model" | "scores" | "report"
   std::string text;   // what happened, for a progress line
   int done = 0, total = 0;
-  double loss = 0;          // lora: smoothed loss
-  double eta_seconds = 0;   // lora
+  double loss = 0;         // lora: smoothed loss
+  double eta_seconds = 0;  // lora
 };
 using DemoProgress = std::function<void(const DemoEvent&)>;
 
 struct DemoResult {
   bool finished = false;  // false: cancelled
   std::filesystem::path output, sweep, base_model_images, scores_csv, scores_json, tradeoff_md, tradeoff_png, lora;
-  size_t images = 0;      // scored images (both sets)
+  size_t images = 0;  // scored images (both sets)
   TradeoffAnalysis analysis;
-  std::string table;      // the trade-off table as Markdown
+  std::string table;  // the trade-off table as Markdown
   double seconds = 0;
 };
 
@@ -85,7 +85,6 @@ struct DemoResult {
 // folder continues it), a partly exported set is removed. Throws InputError for
 // bad options or an output folder that holds something other than a demo, Error naming the
 // file or setting for everything else.
-DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress = {},
-                    const std::atomic<bool>* cancel = nullptr);
+DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace steer::demo

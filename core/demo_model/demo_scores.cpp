@@ -39,8 +39,8 @@ void write_scores_csv(const std::filesystem::path& file, const std::vector<Image
   write_file_atomically(file, [&](std::ostream& out) {
     out << "file,method,lambda,omega,seed,prompt,text_fidelity,subject_fidelity\n";
     for (const auto& s : scores)
-      out << csv_field(s.file) << ',' << s.method << ',' << number_text(s.lambda) << ',' << csv_field(s.omega) << ','
-          << s.seed << ',' << csv_field(s.prompt) << ',' << score_text(s.text) << ',' << score_text(s.subject) << '\n';
+      out << csv_field(s.file) << ',' << s.method << ',' << number_text(s.lambda) << ',' << csv_field(s.omega) << ',' << s.seed
+          << ',' << csv_field(s.prompt) << ',' << score_text(s.text) << ',' << score_text(s.subject) << '\n';
   });
 }
 

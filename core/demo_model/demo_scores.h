@@ -20,7 +20,7 @@ struct ImageScore {
   std::string file;    // relative to the demo's output folder, e.g. "sweep/003_pg_l5_w0.5_s1.png"
   std::string method;  // "cfg" | "ag" | "pg" | kBaseModelMethod
   double lambda = 0;
-  std::string omega;   // PG's ω as text; "" for the other methods
+  std::string omega;  // PG's ω as text; "" for the other methods
   int64_t seed = 0;
   std::string prompt;
   double text = 0;     // text fidelity in [0, 1]

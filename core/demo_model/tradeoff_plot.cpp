@@ -52,9 +52,12 @@ ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::str
     pg.emplace(omegas[k], series_for("PG w=" + omegas[k], pg_shade(k, omegas.size()), PlotMarker::Diamond));
   for (const auto& r : analysis.rows) {
     const std::string l = "L=" + number_text(r.lambda);
-    if (r.method == kBaseModelMethod) base.points.push_back({r.text, r.subject, l});
-    else if (r.method == "cfg") cfg.points.push_back({r.text, r.subject, l});
-    else if (r.method == "ag") ag.points.push_back({r.text, r.subject, l});
+    if (r.method == kBaseModelMethod)
+      base.points.push_back({r.text, r.subject, l});
+    else if (r.method == "cfg")
+      cfg.points.push_back({r.text, r.subject, l});
+    else if (r.method == "ag")
+      ag.points.push_back({r.text, r.subject, l});
     else if (r.method == "pg")
       pg.at(r.omega).points.push_back({r.text, r.subject, l + " w=" + r.omega});
   }

@@ -66,9 +66,7 @@ std::string join_labels(const TradeoffAnalysis& a, const std::vector<size_t>& in
   return out;
 }
 
-std::string point_text(const TradeoffRow& r) {
-  return "text " + fixed(r.text, 3) + ", subject " + fixed(r.subject, 3);
-}
+std::string point_text(const TradeoffRow& r) { return "text " + fixed(r.text, 3) + ", subject " + fixed(r.subject, 3); }
 
 }  // namespace
 
@@ -141,9 +139,8 @@ TradeoffAnalysis analyse_tradeoff(std::vector<TradeoffRow> rows) {
       if (is_cfg_or_ag(R[j]) && dominates(R[j], R[i])) dominated = true;
     if (!dominated) a.cfg_ag_front.push_back(i);
   }
-  std::sort(a.cfg_ag_front.begin(), a.cfg_ag_front.end(), [&](size_t x, size_t y) {
-    return std::tie(R[x].text, R[y].subject) < std::tie(R[y].text, R[x].subject);
-  });
+  std::sort(a.cfg_ag_front.begin(), a.cfg_ag_front.end(),
+            [&](size_t x, size_t y) { return std::tie(R[x].text, R[y].subject) < std::tie(R[y].text, R[x].subject); });
   // The front's subject fidelity at text fidelity t: the straight line between its neighbouring
   // points; left of the front, its highest subject fidelity; right of it, nothing is reached.
   auto front_subject_at = [&](double t) -> double {
@@ -164,18 +161,17 @@ TradeoffAnalysis analyse_tradeoff(std::vector<TradeoffRow> rows) {
   for (size_t i = 0; i < R.size(); ++i) {
     if (R[i].method != "pg") continue;
     pg.push_back(i);
-    const bool covered = std::any_of(R.begin(), R.end(), [&](const TradeoffRow& o) { return is_cfg_or_ag(o) && covers(o, R[i]); });
+    const bool covered =
+        std::any_of(R.begin(), R.end(), [&](const TradeoffRow& o) { return is_cfg_or_ag(o) && covers(o, R[i]); });
     const double front = front_subject_at(R[i].text);
     R[i].margin_is_text = !std::isfinite(front);
-    R[i].margin = R[i].margin_is_text ? R[i].text - (a.cfg_ag_front.empty() ? 0 : R[a.cfg_ag_front.back()].text)
-                                      : R[i].subject - front;
+    R[i].margin =
+        R[i].margin_is_text ? R[i].text - (a.cfg_ag_front.empty() ? 0 : R[a.cfg_ag_front.back()].text) : R[i].subject - front;
     R[i].beyond_cfg_ag = !covered && R[i].subject > front;
     if (R[i].beyond_cfg_ag) a.pg_beyond.push_back(i);
   }
   // Clearest first: the margin in standard errors of the score it is measured in.
-  auto z = [&](size_t i) {
-    return R[i].margin / std::max(R[i].margin_is_text ? R[i].text_se : R[i].subject_se, 1e-3);
-  };
+  auto z = [&](size_t i) { return R[i].margin / std::max(R[i].margin_is_text ? R[i].text_se : R[i].subject_se, 1e-3); };
   std::sort(a.pg_beyond.begin(), a.pg_beyond.end(), [&](size_t x, size_t y) { return z(x) > z(y); });
 
   // The verdict, in words.
@@ -191,8 +187,7 @@ TradeoffAnalysis analyse_tradeoff(std::vector<TradeoffRow> rows) {
     v << "**Does PG reach points that neither CFG nor AG reaches? Yes.** " << a.pg_beyond.size() << " of " << pg.size()
       << " PG settings " << (one ? "lies" : "lie") << " outside what the CFG and AG settings reach (no CFG/AG setting matches "
       << (one ? "it" : "them") << " on both scores, and " << (one ? "it lies" : "they lie")
-      << " above the straight lines joining the CFG/AG Pareto front): "
-      << join_labels(a, a.pg_beyond) << ". ";
+      << " above the straight lines joining the CFG/AG Pareto front): " << join_labels(a, a.pg_beyond) << ". ";
     if (one)
       v << "It (" << point_text(best) << ") ";
     else
@@ -209,10 +204,12 @@ TradeoffAnalysis analyse_tradeoff(std::vector<TradeoffRow> rows) {
     else
       v << " That is more than two standard errors.";
     if (best.n < 8)
-      v << " With only " << best.n << " images per setting the standard errors are themselves rough: run with more "
+      v << " With only " << best.n
+        << " images per setting the standard errors are themselves rough: run with more "
            "prompts and seeds before relying on this.";
     else if (pg.size() > 1)
-      v << " (" << pg.size() << " PG settings were each compared with the same front, so a margin of one or two "
+      v << " (" << pg.size()
+        << " PG settings were each compared with the same front, so a margin of one or two "
            "standard errors for one of them can still be chance.)";
     v << "\n";
   } else {
@@ -240,7 +237,8 @@ TradeoffAnalysis analyse_tradeoff(std::vector<TradeoffRow> rows) {
 }
 
 std::string tradeoff_table_markdown(const TradeoffAnalysis& analysis) {
-  const std::vector<std::string> header = {"method", "λ", "ω", "text fidelity", "subject fidelity", "n", "Pareto", "PG beyond CFG/AG"};
+  const std::vector<std::string> header = {"method",           "λ", "ω",      "text fidelity",
+                                           "subject fidelity", "n", "Pareto", "PG beyond CFG/AG"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : analysis.rows) {
     std::string beyond;
@@ -248,8 +246,7 @@ std::string tradeoff_table_markdown(const TradeoffAnalysis& analysis) {
       beyond = r.beyond_cfg_ag ? "yes (+" + fixed(r.margin, 3) + (r.margin_is_text ? " text)" : " subject)") : "no";
     cells.push_back({r.method == kBaseModelMethod ? std::string("base (no LoRA)") : r.method, number_text(r.lambda),
                      r.omega.empty() ? "-" : r.omega, fixed(r.text, 3) + " ± " + fixed(r.text_se, 3),
-                     fixed(r.subject, 3) + " ± " + fixed(r.subject_se, 3), std::to_string(r.n), r.pareto ? "yes" : "",
-                     beyond});
+                     fixed(r.subject, 3) + " ± " + fixed(r.subject_se, 3), std::to_string(r.n), r.pareto ? "yes" : "", beyond});
   }
   std::vector<size_t> width(header.size());
   for (size_t c = 0; c < header.size(); ++c) {

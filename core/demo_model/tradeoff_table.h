@@ -12,20 +12,20 @@ namespace steer::demo {
 struct TradeoffRow {
   std::string method;  // "base" | "cfg" | "ag" | "pg"
   double lambda = 0;
-  std::string omega;   // "" unless pg
-  double text = 0, subject = 0;          // means
-  double text_se = 0, subject_se = 0;    // standard errors of the means (0 for n = 1)
-  int n = 0;                             // distinct images averaged
-  bool pareto = false;                   // no other row is at least as good on both and better on one
-  bool beyond_cfg_ag = false;            // pg only: outside what CFG and AG reach (see TradeoffAnalysis)
+  std::string omega;                   // "" unless pg
+  double text = 0, subject = 0;        // means
+  double text_se = 0, subject_se = 0;  // standard errors of the means (0 for n = 1)
+  int n = 0;                           // distinct images averaged
+  bool pareto = false;                 // no other row is at least as good on both and better on one
+  bool beyond_cfg_ag = false;          // pg only: outside what CFG and AG reach (see TradeoffAnalysis)
   // pg only: how far it is from the CFG/AG front — subject fidelity above (negative: below) the
   // front at this text fidelity, or, when it has more text fidelity than any CFG/AG setting
   // (margin_is_text), that much more text fidelity.
   double margin = 0;
   bool margin_is_text = false;
 
-  std::string label() const;             // "pg λ=5 ω=0.5", "base λ=5"
-  std::string ascii_label() const;       // "pg l=5 w=0.5" (for the bitmap font)
+  std::string label() const;        // "pg λ=5 ω=0.5", "base λ=5"
+  std::string ascii_label() const;  // "pg l=5 w=0.5" (for the bitmap font)
 };
 
 // Averages the scores per (method, λ, ω); images with the same settings_key count once.

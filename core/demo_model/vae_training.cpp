@@ -8,10 +8,10 @@
 
 #include "core/demo/toy_renderer.h"
 #include "core/demo/toy_sampler.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/atomic_write.h"
 #include "core/io/diffusers_folder.h"
 #include "core/io/safetensors_writer.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/training/lora_training_step.h"
 #include "core/training/run/training_data.h"
 #include "core/training/trainable_weights.h"

@@ -22,9 +22,12 @@ LoadOptions load_options_of(const EngineOptions& options) {
   } else if (options.device != "cpu") {
     throw InputError("device \"" + options.device + "\" is unknown; use cpu or cuda");
   }
-  if (options.dtype == "fp16") load.dtype = at::kHalf;
-  else if (options.dtype == "bf16") load.dtype = at::kBFloat16;
-  else if (options.dtype != "fp32") throw InputError("dtype \"" + options.dtype + "\" is unknown; use fp32, fp16 or bf16");
+  if (options.dtype == "fp16")
+    load.dtype = at::kHalf;
+  else if (options.dtype == "bf16")
+    load.dtype = at::kBFloat16;
+  else if (options.dtype != "fp32")
+    throw InputError("dtype \"" + options.dtype + "\" is unknown; use fp32, fp16 or bf16");
   if (options.cpu_threads < 0) throw InputError("CPU threads must not be negative (0: torch's default)");
   return load;
 }

@@ -46,7 +46,7 @@ using SweepCellExported =
 struct SweepExportTarget {
   std::filesystem::path parent_folder = ".";
   std::string set_name = "sweep";
-  std::string name_template;       // "" = the exporter's default
+  std::string name_template;  // "" = the exporter's default
   std::string image_extension = ".png";
   bool write_grid = true;
 };
@@ -98,8 +98,8 @@ class Engine {
 
   // `steer train-base`: the demo world's base model trained from scratch by its recipe
   // (resumable stages); the value is the model folder.
-  JobResult<std::filesystem::path> train_demo_base(const demo::BaseModelRecipe& recipe, const demo::BaseModelProgress& progress = {},
-                                                   JobControl* control = nullptr);
+  JobResult<std::filesystem::path> train_demo_base(const demo::BaseModelRecipe& recipe,
+                                                   const demo::BaseModelProgress& progress = {}, JobControl* control = nullptr);
 
   // ---- state -----------------------------------------------------------------------------
   bool has_model() const;

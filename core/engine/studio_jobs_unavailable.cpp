@@ -4,8 +4,9 @@
 
 namespace steer {
 namespace {
-const char* kWhy = "this build of Steer Studio has no image export or training (it was built with STEER_ENGINE_ONLY, "
-                   "without OpenImageIO); use a full build";
+const char* kWhy =
+    "this build of Steer Studio has no image export or training (it was built with STEER_ENGINE_ONLY, "
+    "without OpenImageIO); use a full build";
 }
 
 JobResult<std::filesystem::path> Engine::export_sweep(const SweepPlan&, const SweepExportTarget&, const SweepCellExported&,

@@ -98,7 +98,7 @@ bool rename_folder_no_replace(const fs::path& from, const fs::path& to) {
   if (errno == EEXIST) return false;
   if (errno != EINVAL && errno != ENOSYS)
     throw Error("Could not rename " + from.string() + " to " + to.string() + ": " + std::strerror(errno));
-  // The file system does not support RENAME_NOREPLACE: check, then rename.
+    // The file system does not support RENAME_NOREPLACE: check, then rename.
 #endif
   struct stat info;
   if (::lstat(to.c_str(), &info) == 0) return false;

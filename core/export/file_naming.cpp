@@ -18,10 +18,10 @@ std::string lower_ascii(std::string_view s) {
 
 // ASCII spellings of U+00C0..U+00FF (Latin-1 letters) for slugs; "" drops the character.
 constexpr const char* kLatin1Ascii[64] = {
-    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",   // C0-CF
-    "D", "N", "O", "O", "O", "O", "O",  "x", "O", "U", "U", "U", "U", "Y", "TH", "ss", // D0-DF
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // E0-EF
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",  // F0-FF
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I",  "I",   // C0-CF
+    "D", "N", "O", "O", "O", "O", "O",  "x", "O", "U", "U", "U", "U", "Y", "TH", "ss",  // D0-DF
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",   // F0-FF
 };
 
 std::string template_error_suffix() {
@@ -57,8 +57,8 @@ std::vector<TemplatePiece> parse_template(std::string_view name_template) {
     bool known = false;
     for (const auto& allowed : name_template_tokens()) known = known || token == allowed;
     if (!known)
-      throw InputError("Unknown token \"{" + token + "}\" in the file name template \"" + std::string(name_template) +
-                       "\"" + template_error_suffix());
+      throw InputError("Unknown token \"{" + token + "}\" in the file name template \"" + std::string(name_template) + "\"" +
+                       template_error_suffix());
     pieces.push_back({true, token});
     pos = close + 1;
   }
@@ -88,8 +88,7 @@ bool is_reserved_windows_name(const std::string& stem) {
   static const char* kReserved[] = {"con", "prn", "aux", "nul"};
   for (const char* r : kReserved)
     if (base == r) return true;
-  if (base.size() == 4 && (base.compare(0, 3, "com") == 0 || base.compare(0, 3, "lpt") == 0) && base[3] >= '1' &&
-      base[3] <= '9')
+  if (base.size() == 4 && (base.compare(0, 3, "com") == 0 || base.compare(0, 3, "lpt") == 0) && base[3] >= '1' && base[3] <= '9')
     return true;
   return false;
 }
@@ -97,8 +96,7 @@ bool is_reserved_windows_name(const std::string& stem) {
 }  // namespace
 
 const std::vector<std::string>& name_template_tokens() {
-  static const std::vector<std::string> tokens = {"index", "method", "lambda", "omega",
-                                                  "seed",  "prompt", "sampler", "steps"};
+  static const std::vector<std::string> tokens = {"index", "method", "lambda", "omega", "seed", "prompt", "sampler", "steps"};
   return tokens;
 }
 
@@ -171,8 +169,7 @@ size_t index_width_for(size_t count) {
   return digits;
 }
 
-std::string expand_name_template(std::string_view name_template, const CellSettings& s, size_t index,
-                                 size_t index_width) {
+std::string expand_name_template(std::string_view name_template, const CellSettings& s, size_t index, size_t index_width) {
   std::string name;
   for (const TemplatePiece& piece : parse_template(name_template)) {
     if (!piece.is_token) {

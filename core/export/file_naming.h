@@ -45,8 +45,7 @@ std::string safe_file_stem(std::string_view name);
 
 // The template filled in for one cell, made safe but not yet made unique. `index_width` is
 // the zero-padding of {index}.
-std::string expand_name_template(std::string_view name_template, const CellSettings& settings, size_t index,
-                                 size_t index_width);
+std::string expand_name_template(std::string_view name_template, const CellSettings& settings, size_t index, size_t index_width);
 
 // The number of digits of the largest index in a set of `count` cells numbered from 0.
 size_t index_width_for(size_t count);

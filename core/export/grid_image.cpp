@@ -61,8 +61,7 @@ GridGeometry measure_grid(const GridSpec& spec, int max_image_width, int max_ima
   max_image_width = std::max(max_image_width, 1);
   max_image_height = std::max(max_image_height, 1);
   const int longest = std::max(max_image_width, max_image_height);
-  if (spec.max_cell_side > 0 && longest > spec.max_cell_side)
-    g.image_scale = static_cast<double>(spec.max_cell_side) / longest;
+  if (spec.max_cell_side > 0 && longest > spec.max_cell_side) g.image_scale = static_cast<double>(spec.max_cell_side) / longest;
   g.cell_width = scaled_size(max_image_width, g.image_scale);
   g.cell_height = scaled_size(max_image_height, g.image_scale);
 
@@ -130,8 +129,8 @@ ImageRGBA8 compose_grid(const GridSpec& spec, const std::vector<GridTile>& tiles
   int max_w = 1, max_h = 1;
   for (const GridTile& t : tiles) {
     if (t.column >= spec.columns || t.row >= spec.rows)
-      throw Error("Grid tile at column " + std::to_string(t.column) + ", row " + std::to_string(t.row) +
-                  " lies outside the " + std::to_string(spec.columns) + "x" + std::to_string(spec.rows) + " grid");
+      throw Error("Grid tile at column " + std::to_string(t.column) + ", row " + std::to_string(t.row) + " lies outside the " +
+                  std::to_string(spec.columns) + "x" + std::to_string(spec.rows) + " grid");
     max_w = std::max(max_w, t.width);
     max_h = std::max(max_h, t.height);
   }
@@ -171,8 +170,7 @@ ImageRGBA8 compose_grid(const GridSpec& spec, const std::vector<GridTile>& tiles
     const int w = std::min(image.width, g.cell_width), h = std::min(image.height, g.cell_height);
     const int x0 = g.cell_x(t.column) + (g.cell_width - w) / 2;
     const int y0 = g.cell_y(t.row) + (g.cell_height - h) / 2;
-    for (int y = 0; y < h; ++y)
-      std::copy_n(image.pixel(0, y), static_cast<size_t>(w) * 4, grid.pixel(x0, y0 + y));
+    for (int y = 0; y < h; ++y) std::copy_n(image.pixel(0, y), static_cast<size_t>(w) * 4, grid.pixel(x0, y0 + y));
     filled[t.row * spec.columns + t.column] = true;
   }
   for (size_t r = 0; r < spec.rows; ++r)

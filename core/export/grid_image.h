@@ -20,7 +20,7 @@
 namespace steer {
 
 struct GridSpec {
-  std::vector<std::string> header_lines;   // UTF-8; empty: no header band
+  std::vector<std::string> header_lines;  // UTF-8; empty: no header band
   size_t columns = 0, rows = 0;
   std::vector<std::string> column_labels;  // one per column, or none at all
   std::vector<std::string> row_labels;     // one per row ('\n' separates lines), or none at all
@@ -32,8 +32,8 @@ struct GridSpec {
 
 struct GridTile {
   size_t column = 0, row = 0;
-  int width = 0, height = 0;          // the image's size, known before it is loaded
-  std::function<ImageRGBA8()> load;   // called once, while the grid is drawn
+  int width = 0, height = 0;         // the image's size, known before it is loaded
+  std::function<ImageRGBA8()> load;  // called once, while the grid is drawn
 };
 
 // A tile whose image is already in memory (it must outlive compose_grid).
@@ -42,20 +42,18 @@ GridTile grid_tile(size_t column, size_t row, const ImageRGBA8& image);
 // Where everything goes; compose_grid draws exactly this.
 struct GridGeometry {
   int text_scale = 1;
-  double image_scale = 1;           // applied to every image (<= 1)
+  double image_scale = 1;  // applied to every image (<= 1)
   int cell_width = 0, cell_height = 0;
   int gap = 0, padding = 0;
   int header_height = 0, column_label_height = 0, row_label_width = 0;
   int width = 0, height = 0;
-  std::vector<std::string> header_text;              // wrapped lines, font text
-  std::vector<std::vector<std::string>> column_text; // per column
-  std::vector<std::vector<std::string>> row_text;    // per row
+  std::vector<std::string> header_text;               // wrapped lines, font text
+  std::vector<std::vector<std::string>> column_text;  // per column
+  std::vector<std::vector<std::string>> row_text;     // per row
   std::vector<std::string> corner_text;
 
   int cell_x(size_t column) const { return row_label_width + gap + static_cast<int>(column) * (cell_width + gap); }
-  int cell_y(size_t row) const {
-    return header_height + column_label_height + gap + static_cast<int>(row) * (cell_height + gap);
-  }
+  int cell_y(size_t row) const { return header_height + column_label_height + gap + static_cast<int>(row) * (cell_height + gap); }
   // The band above the cells that holds the column labels: y in [label_band_top, label_band_bottom).
   int label_band_top() const { return header_height; }
   int label_band_bottom() const { return header_height + column_label_height; }

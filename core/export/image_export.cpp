@@ -2,9 +2,9 @@
 
 #include "core/common/error.h"
 #include "core/export/a1111_parameters.h"
+#include "core/export/export_files.h"
 #include "core/formats/json.h"
 #include "core/imageio/image_file.h"
-#include "core/export/export_files.h"
 
 namespace steer {
 namespace fs = std::filesystem;

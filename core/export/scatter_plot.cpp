@@ -232,8 +232,8 @@ ImageRGBA8 render_scatter_plot(const ScatterPlotSpec& spec) {
   for (const auto& s : spec.series) {
     if (!s.connect) continue;
     for (size_t i = 1; i < s.points.size(); ++i)
-      draw_line(image, to_px(s.points[i - 1].x), to_py(s.points[i - 1].y), to_px(s.points[i].x), to_py(s.points[i].y),
-                s.colour, 2, area);
+      draw_line(image, to_px(s.points[i - 1].x), to_py(s.points[i - 1].y), to_px(s.points[i].x), to_py(s.points[i].y), s.colour,
+                2, area);
   }
   std::vector<Box> taken;
   for (const auto& s : spec.series)
@@ -251,9 +251,9 @@ ImageRGBA8 render_scatter_plot(const ScatterPlotSpec& spec) {
         const int x = to_px(p.x), y = to_py(p.y);
         const std::string t = to_font_text(p.label);
         const int w = text_width(t, ts), g = r + 2;
-        const std::pair<int, int> candidates[] = {
-            {x + g, y - th / 2},     {x - g - w, y - th / 2}, {x - w / 2, y - g - th}, {x - w / 2, y + g},
-            {x + g, y - g - th + 2}, {x + g, y + g - 2},      {x - g - w, y - g - th + 2}, {x - g - w, y + g - 2}};
+        const std::pair<int, int> candidates[] = {{x + g, y - th / 2},         {x - g - w, y - th / 2}, {x - w / 2, y - g - th},
+                                                  {x - w / 2, y + g},          {x + g, y - g - th + 2}, {x + g, y + g - 2},
+                                                  {x - g - w, y - g - th + 2}, {x - g - w, y + g - 2}};
         for (const auto& [lx, ly] : candidates) {
           const Box b{lx - 1, ly, lx + w + 1, ly + th};
           if (!b.inside(inner)) continue;

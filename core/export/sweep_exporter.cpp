@@ -28,8 +28,7 @@ std::string lower_ascii(std::string s) {
 }
 
 std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos &&
-      (value.empty() || (value.front() != ' ' && value.back() != ' ')))
+  if (value.find_first_of(",\"\r\n") == std::string::npos && (value.empty() || (value.front() != ' ' && value.back() != ' ')))
     return value;
   std::string out = "\"";
   for (char c : value) {
@@ -69,8 +68,7 @@ void check_encoded_image(const fs::path& path, const std::string& bytes) {
     complete = export_detail::png_is_complete(bytes);
   } else if (extension == ".jpg" || extension == ".jpeg") {
     complete = bytes.size() >= 4 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
-               static_cast<unsigned char>(bytes[1]) == 0xD8 &&
-               static_cast<unsigned char>(bytes[bytes.size() - 2]) == 0xFF &&
+               static_cast<unsigned char>(bytes[1]) == 0xD8 && static_cast<unsigned char>(bytes[bytes.size() - 2]) == 0xFF &&
                static_cast<unsigned char>(bytes[bytes.size() - 1]) == 0xD9;
   } else {
     try {
@@ -83,8 +81,7 @@ void check_encoded_image(const fs::path& path, const std::string& bytes) {
   std::string reason = "the file on disk is incomplete";
   std::error_code ec;
   const fs::space_info space = fs::space(path.parent_path(), ec);
-  if (!ec && space.available < (1u << 20))
-    reason = "No space left on device (the file on disk is incomplete)";
+  if (!ec && space.available < (1u << 20)) reason = "No space left on device (the file on disk is incomplete)";
   throw Error("Could not write " + path.string() + ": " + reason);
 }
 
@@ -133,8 +130,8 @@ void SweepExporter::begin(const SweepExportOptions& options, const std::vector<S
     if (::mkdir(staging.c_str(), 0777) == 0) break;
     const int err = errno;
     if (err == EEXIST && attempt < 16) continue;
-    throw Error("Cannot export the set into " + parent.string() + ": a folder cannot be created there (" +
-                std::strerror(err) + "). Choose a writable folder.");
+    throw Error("Cannot export the set into " + parent.string() + ": a folder cannot be created there (" + std::strerror(err) +
+                "). Choose a writable folder.");
   }
 
   options_ = options;
@@ -206,8 +203,8 @@ std::string SweepExporter::add_cell(const SweepCell& cell) {
                      std::to_string(axes_.size()) + " axes");
   for (size_t i = 0; i < axes_.size(); ++i)
     if (cell.axis_position[i] >= axes_[i].labels.size())
-      throw InputError(which + " lies at position " + std::to_string(cell.axis_position[i]) + " of the axis \"" +
-                       axes_[i].name + "\", which has only " + std::to_string(axes_[i].labels.size()) + " values");
+      throw InputError(which + " lies at position " + std::to_string(cell.axis_position[i]) + " of the axis \"" + axes_[i].name +
+                       "\", which has only " + std::to_string(axes_[i].labels.size()) + " values");
   for (const Record& r : records_) {
     if (r.index == cell.index) throw InputError(which + " was added twice");
     if (!axes_.empty() && r.axis_position == cell.axis_position)
@@ -225,14 +222,13 @@ std::string SweepExporter::add_cell(const SweepCell& cell) {
   record.width = image.width;
   record.height = image.height;
   record.seconds = cell.seconds;
-  const std::string stem =
-      namer_.claim(expand_name_template(options_.name_template, cell.settings, cell.index, index_width_));
+  const std::string stem = namer_.claim(expand_name_template(options_.name_template, cell.settings, cell.index, index_width_));
   record.file = stem + options_.image_extension;
   const std::string parameters = a1111_parameters(cell.settings);
 
   const bool png = lower_ascii(options_.image_extension) == ".png";
-  const bool ascii = std::all_of(parameters.begin(), parameters.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool ascii =
+      std::all_of(parameters.begin(), parameters.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   std::vector<std::pair<std::string, std::string>> metadata;
   if (!cell.settings.software_version.empty()) metadata.emplace_back("Software", cell.settings.software_version);
   const fs::path image_path = staging_ / record.file;

@@ -14,12 +14,12 @@
 
 namespace steer {
 
-struct CellSettings {             // everything needed to reproduce one image
-  std::string method;             // "cfg" | "ag" | "pg"
-  double lambda = 7.5;            // guidance scale λ
-  std::string omega;              // PG ω as text: "0.5" or a schedule "linear:0.2->0.8", "cosine:0.2->1",
-                                  // "interval:0.5@0.2-0.8"; "" when not PG
-  std::string weak_model;         // AG's weak model ("base", a checkpoint path, "omega:0.5"); "" otherwise
+struct CellSettings {      // everything needed to reproduce one image
+  std::string method;      // "cfg" | "ag" | "pg"
+  double lambda = 7.5;     // guidance scale λ
+  std::string omega;       // PG ω as text: "0.5" or a schedule "linear:0.2->0.8", "cosine:0.2->1",
+                           // "interval:0.5@0.2-0.8"; "" when not PG
+  std::string weak_model;  // AG's weak model ("base", a checkpoint path, "omega:0.5"); "" otherwise
   int64_t seed = 0;
   std::string prompt, negative_prompt;
   int width = 512, height = 512, steps = 30;
@@ -32,8 +32,8 @@ struct CellSettings {             // everything needed to reproduce one image
   std::string model_name, model_hash;      // model folder name and a content hash
   std::string subject_name, subject_hash;  // LoRA / fine-tuned subject; "" if none
   double subject_scale = 1.0;
-  std::string noise_device = "cpu";        // where noise was drawn
-  std::string software_version;            // "Steer Studio 0.1.0"
+  std::string noise_device = "cpu";  // where noise was drawn
+  std::string software_version;      // "Steer Studio 0.1.0"
 
   bool operator==(const CellSettings&) const = default;
 };
@@ -46,7 +46,7 @@ struct SweepCell {
   // sidecar as "request"; null leaves it out.
   json::Value request;
   ImageRGBA8 image;
-  double seconds = 0;                 // generation time
+  double seconds = 0;  // generation time
 };
 
 struct SweepAxis {

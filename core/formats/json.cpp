@@ -22,23 +22,35 @@ Value& Value::operator=(Value&& other) noexcept {
 
 Value::Kind Value::kind() const {
   switch (data_.index()) {
-    case 0: return Kind::Null;
-    case 1: return Kind::Bool;
-    case 2: return Kind::Number;
-    case 3: return Kind::String;
-    case 4: return Kind::Array;
-    default: return Kind::Object;
+    case 0:
+      return Kind::Null;
+    case 1:
+      return Kind::Bool;
+    case 2:
+      return Kind::Number;
+    case 3:
+      return Kind::String;
+    case 4:
+      return Kind::Array;
+    default:
+      return Kind::Object;
   }
 }
 
 static const char* kind_name(Value::Kind k) {
   switch (k) {
-    case Value::Kind::Null: return "null";
-    case Value::Kind::Bool: return "a boolean";
-    case Value::Kind::Number: return "a number";
-    case Value::Kind::String: return "a string";
-    case Value::Kind::Array: return "an array";
-    case Value::Kind::Object: return "an object";
+    case Value::Kind::Null:
+      return "null";
+    case Value::Kind::Bool:
+      return "a boolean";
+    case Value::Kind::Number:
+      return "a number";
+    case Value::Kind::String:
+      return "a string";
+    case Value::Kind::Array:
+      return "an array";
+    case Value::Kind::Object:
+      return "an object";
   }
   return "?";
 }
@@ -56,8 +68,7 @@ double Value::as_number() const {
   return std::get<double>(data_);
 }
 int64_t Value::as_int() const {
-  if (raw_integer_ && *raw_integer_ <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) &&
-      as_number() >= 0)
+  if (raw_integer_ && *raw_integer_ <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) && as_number() >= 0)
     return static_cast<int64_t>(*raw_integer_);
   double d = as_number();
   if (std::trunc(d) != d || d < -9.2e18 || d > 9.2e18) throw TypeError("expected an integer, found " + dump());
@@ -189,12 +200,21 @@ class Parser {
     if (pos_ >= s_.size()) fail("unexpected end of input");
     char c = s_[pos_];
     switch (c) {
-      case '{': return object(depth);
-      case '[': return array(depth);
-      case '"': return Value(string());
-      case 't': expect_literal("true"); return Value(true);
-      case 'f': expect_literal("false"); return Value(false);
-      case 'n': expect_literal("null"); return Value(nullptr);
+      case '{':
+        return object(depth);
+      case '[':
+        return array(depth);
+      case '"':
+        return Value(string());
+      case 't':
+        expect_literal("true");
+        return Value(true);
+      case 'f':
+        expect_literal("false");
+        return Value(false);
+      case 'n':
+        expect_literal("null");
+        return Value(nullptr);
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return number();
         fail(std::string("unexpected character '") + c + "'");
@@ -266,10 +286,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char c = s_[pos_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else fail("invalid \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        fail("invalid \\u escape");
     }
     return v;
   }
@@ -310,14 +334,30 @@ class Parser {
       if (pos_ >= s_.size()) fail("unterminated escape");
       char e = s_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           uint32_t cp = hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -331,7 +371,8 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default: fail("invalid escape");
+        default:
+          fail("invalid escape");
       }
     }
   }
@@ -392,13 +433,27 @@ static void dump_string(std::string& out, const std::string& s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -438,10 +493,18 @@ static void dump_value(std::string& out, const Value& v, int indent, int level) 
     out.append(static_cast<size_t>(indent * lvl), ' ');
   };
   switch (v.kind()) {
-    case Value::Kind::Null: out += "null"; break;
-    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Value::Kind::Number: dump_number(out, v); break;
-    case Value::Kind::String: dump_string(out, v.as_string()); break;
+    case Value::Kind::Null:
+      out += "null";
+      break;
+    case Value::Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case Value::Kind::Number:
+      dump_number(out, v);
+      break;
+    case Value::Kind::String:
+      dump_string(out, v.as_string());
+      break;
     case Value::Kind::Array: {
       const auto& a = v.as_array();
       out += '[';

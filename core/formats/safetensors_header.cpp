@@ -15,12 +15,23 @@ struct DTypeEntry {
   size_t size;
 };
 constexpr std::array<DTypeEntry, 17> kDTypes{{
-    {"BOOL", DType::Bool, 1}, {"U8", DType::U8, 1},     {"I8", DType::I8, 1},
-    {"I16", DType::I16, 2},   {"U16", DType::U16, 2},   {"F16", DType::F16, 2},
-    {"BF16", DType::BF16, 2}, {"I32", DType::I32, 4},   {"U32", DType::U32, 4},
-    {"F32", DType::F32, 4},   {"F64", DType::F64, 8},   {"I64", DType::I64, 8},
-    {"U64", DType::U64, 8},   {"F8_E5M2", DType::F8_E5M2, 1}, {"F8_E4M3", DType::F8_E4M3, 1},
-    {"F8_E8M0", DType::F8_E8M0, 1}, {"C64", DType::C64, 8},
+    {"BOOL", DType::Bool, 1},
+    {"U8", DType::U8, 1},
+    {"I8", DType::I8, 1},
+    {"I16", DType::I16, 2},
+    {"U16", DType::U16, 2},
+    {"F16", DType::F16, 2},
+    {"BF16", DType::BF16, 2},
+    {"I32", DType::I32, 4},
+    {"U32", DType::U32, 4},
+    {"F32", DType::F32, 4},
+    {"F64", DType::F64, 8},
+    {"I64", DType::I64, 8},
+    {"U64", DType::U64, 8},
+    {"F8_E5M2", DType::F8_E5M2, 1},
+    {"F8_E4M3", DType::F8_E4M3, 1},
+    {"F8_E8M0", DType::F8_E8M0, 1},
+    {"C64", DType::C64, 8},
 }};
 
 [[noreturn]] void fail(const std::string& file, const std::string& what) {
@@ -63,7 +74,8 @@ const TensorInfo* Header::find(std::string_view name) const {
 }
 
 uint64_t read_header_length(const unsigned char* first8, uint64_t file_size, const std::string& file) {
-  if (file_size < 8) fail(file, "the file has " + std::to_string(file_size) + " bytes, fewer than the 8-byte header length (truncated?)");
+  if (file_size < 8)
+    fail(file, "the file has " + std::to_string(file_size) + " bytes, fewer than the 8-byte header length (truncated?)");
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | first8[i];
   if (n > kMaxHeaderLength)
@@ -107,8 +119,7 @@ Header parse_header(std::string_view json_text, uint64_t file_size, const std::s
     const json::Value* shape = entry.find("shape");
     const json::Value* offsets = entry.find("data_offsets");
     if (!dtype || !dtype->is_string()) fail(file, where + " has no \"dtype\" string");
-    if (!dtype_from_name(dtype->as_string(), info.dtype))
-      fail(file, where + " has unknown dtype \"" + dtype->as_string() + "\"");
+    if (!dtype_from_name(dtype->as_string(), info.dtype)) fail(file, where + " has unknown dtype \"" + dtype->as_string() + "\"");
     if (!shape || !shape->is_array()) fail(file, where + " has no \"shape\" array");
     if (!offsets || !offsets->is_array() || offsets->as_array().size() != 2)
       fail(file, where + " has no \"data_offsets\" [begin, end] pair");
@@ -130,7 +141,8 @@ Header parse_header(std::string_view json_text, uint64_t file_size, const std::s
     info.begin = *off[0].raw_integer();
     info.end = *off[1].raw_integer();
     if (info.end < info.begin)
-      fail(file, where + " has data_offsets [" + std::to_string(info.begin) + ", " + std::to_string(info.end) + "] with end before begin");
+      fail(file, where + " has data_offsets [" + std::to_string(info.begin) + ", " + std::to_string(info.end) +
+                     "] with end before begin");
     if (info.end > buffer_size)
       fail(file, where + " has data_offsets [" + std::to_string(info.begin) + ", " + std::to_string(info.end) +
                      "] out of range: the data buffer has " + std::to_string(buffer_size) + " bytes (truncated file?)");
@@ -156,9 +168,11 @@ Header parse_header(std::string_view json_text, uint64_t file_size, const std::s
   for (const TensorInfo* t : by_offset) {
     if (t->begin < expected)
       fail(file, "tensor \"" + t->name + "\" (bytes " + std::to_string(t->begin) + ".." + std::to_string(t->end) +
-                     ") overlaps tensor \"" + (previous ? previous->name : std::string("?")) + "\" (ends at " + std::to_string(expected) + ")");
+                     ") overlaps tensor \"" + (previous ? previous->name : std::string("?")) + "\" (ends at " +
+                     std::to_string(expected) + ")");
     if (t->begin > expected)
-      fail(file, "there is a gap of " + std::to_string(t->begin - expected) + " bytes before tensor \"" + t->name + "\" at offset " + std::to_string(expected));
+      fail(file, "there is a gap of " + std::to_string(t->begin - expected) + " bytes before tensor \"" + t->name +
+                     "\" at offset " + std::to_string(expected));
     expected = t->end;
     previous = t;
   }

@@ -12,8 +12,23 @@
 namespace steer::safetensors {
 
 enum class DType {
-  Bool, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64,
-  F8_E5M2, F8_E4M3, F8_E8M0, C64,
+  Bool,
+  U8,
+  I8,
+  I16,
+  U16,
+  F16,
+  BF16,
+  I32,
+  U32,
+  F32,
+  F64,
+  I64,
+  U64,
+  F8_E5M2,
+  F8_E4M3,
+  F8_E8M0,
+  C64,
 };
 
 // "F16" -> DType::F16; returns false for names we do not know.
@@ -32,9 +47,9 @@ struct TensorInfo {
 };
 
 struct Header {
-  uint64_t header_length = 0;  // N
-  uint64_t data_start = 0;     // 8 + N: file offset of the data buffer
-  std::vector<TensorInfo> tensors;  // in header order
+  uint64_t header_length = 0;                                 // N
+  uint64_t data_start = 0;                                    // 8 + N: file offset of the data buffer
+  std::vector<TensorInfo> tensors;                            // in header order
   std::vector<std::pair<std::string, std::string>> metadata;  // "__metadata__"
   const TensorInfo* find(std::string_view name) const;
 };

@@ -70,12 +70,14 @@ ModelIdentity identify_model(const fs::path& folder, const SubjectSpec& subject)
   }
   if (subject.kind != SubjectSpec::Kind::None) {
     id.subject_name = subject.path.filename().string();
-    id.subject_hash = subject.kind == SubjectSpec::Kind::FineTuned ? unet_weights_hash(subject.path) : cached_file_hash(subject.path);
+    id.subject_hash =
+        subject.kind == SubjectSpec::Kind::FineTuned ? unet_weights_hash(subject.path) : cached_file_hash(subject.path);
   }
   return id;
 }
 
-CellSettings cell_settings_for(const GenerationRequest& r, const ModelIdentity& id, const SubjectSpec& subject, const std::string& device) {
+CellSettings cell_settings_for(const GenerationRequest& r, const ModelIdentity& id, const SubjectSpec& subject,
+                               const std::string& device) {
   CellSettings s;
   const auto& g = r.guidance;
   s.method = guidance_method_name(g.method);

@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/diffusers_folder.h"
 #include "core/io/safetensors_file.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer {
 namespace fs = std::filesystem;
@@ -27,18 +27,25 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 const char* dtype_label(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return "fp32";
-    case at::kHalf: return "fp16";
-    case at::kBFloat16: return "bf16";
-    default: return "the compute dtype";
+    case at::kFloat:
+      return "fp32";
+    case at::kHalf:
+      return "fp16";
+    case at::kBFloat16:
+      return "bf16";
+    default:
+      return "the compute dtype";
   }
 }
 
 std::string bytes_text(double bytes) {
   char buf[64];
-  if (bytes >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
-  else if (bytes >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
+  if (bytes >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  else if (bytes >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
   return buf;
 }
 
@@ -78,8 +85,7 @@ void allocate_like(const Module& source, Module& target) {
 
 }  // namespace
 
-std::string first_parameter_difference(const Module& a, const std::string& a_label, const Module& b,
-                                       const std::string& b_label) {
+std::string first_parameter_difference(const Module& a, const std::string& a_label, const Module& b, const std::string& b_label) {
   const auto pa = a.named_parameters(), pb = b.named_parameters();
   std::map<std::string, const Module::ParameterRef*> in_b;
   for (const auto& p : pb) in_b.emplace(p.name, &p);
@@ -115,7 +121,8 @@ FineTunedSubject::FineTunedSubject(const StableDiffusionModel& base, const fs::p
   const std::string subject_label = "the fine-tuned subject " + folder_path.string();
   const std::string base_label = "the base model " + base.folder().string();
   if (fs::is_regular_file(folder_path))
-    throw InputError(folder_path.string() + " is a file; a fully fine-tuned subject is a diffusers folder (the one "
+    throw InputError(folder_path.string() +
+                     " is a file; a fully fine-tuned subject is a diffusers folder (the one "
                      "holding model_index.json) of the base model's architecture. A LoRA file is a LoRA subject.");
   const DiffusersFolder folder = DiffusersFolder::open(folder_path);
   const LoadOptions& options = base.options();
@@ -134,7 +141,8 @@ FineTunedSubject::FineTunedSubject(const StableDiffusionModel& base, const fs::p
     const std::string pred = json::string_or(folder.config("scheduler"), "prediction_type", "epsilon");
     if (pred != base.prediction_type())
       throw InputError(subject_label + " predicts \"" + pred + "\" (scheduler prediction_type) but " + base_label +
-                       " predicts \"" + base.prediction_type() + "\": a fine-tuned subject must be a fine-tune of the base model itself");
+                       " predicts \"" + base.prediction_type() +
+                       "\": a fine-tuned subject must be a fine-tune of the base model itself");
   }
   te_ft_ = load_clip_text_model(folder.component("text_encoder").folder, options);
   diff = first_parameter_difference(base.text_encoder(), base.folder().string(), *te_ft_, folder_path.string());
@@ -143,8 +151,8 @@ FineTunedSubject::FineTunedSubject(const StableDiffusionModel& base, const fs::p
     if (!setting.empty()) diff = "text_encoder/config.json \"" + setting + "\" differs";
   }
   if (!diff.empty())
-    throw InputError(subject_label + " does not have the architecture of " + base_label + " (the text encoders differ: " +
-                     diff + "). A fine-tuned subject must be a fine-tune of the base model itself.");
+    throw InputError(subject_label + " does not have the architecture of " + base_label + " (the text encoders differ: " + diff +
+                     "). A fine-tuned subject must be a fine-tune of the base model itself.");
   if (same_weights(base.text_encoder(), *te_ft_)) te_ft_.reset();
   if (!te_ft_ && same_weights(base.unet(), *unet_ft_))
     throw InputError(subject_label + " has the same UNet and text-encoder weights as " + base_label +

@@ -52,7 +52,7 @@ class FineTunedSubject {
   std::filesystem::path folder_;
   std::unique_ptr<UNet2DConditionModel> unet_ft_, unet_ws_;
   std::unique_ptr<ClipTextModel> te_ft_, te_ws_;  // te_ft_ only when it differs from the base's
-  double unet_ws_omega_ = -1, te_ws_omega_ = -1;   // the ω the workspaces hold (-1: none yet)
+  double unet_ws_omega_ = -1, te_ws_omega_ = -1;  // the ω the workspaces hold (-1: none yet)
   int unet_rebuilds_ = 0;
 };
 
@@ -62,8 +62,7 @@ void lerp_parameters_into(const Module& pre, const Module& ft, Module& workspace
 
 // "" when both trees have the same parameter names and shapes; otherwise the first
 // difference, e.g. `key "conv_in.weight": [32,4,3,3] in A, [16,4,3,3] in B`.
-std::string first_parameter_difference(const Module& a, const std::string& a_label, const Module& b,
-                                       const std::string& b_label);
+std::string first_parameter_difference(const Module& a, const std::string& a_label, const Module& b, const std::string& b_label);
 
 // "" when `path` is not a textual-inversion embedding; otherwise what makes it one, e.g.
 // "emb_params [2, 32]". Recognises emb_params, string_to_param.*, clip_l / clip_g, and a

@@ -83,9 +83,15 @@ SubjectFacts GenerationSession::subject_facts() const {
   SubjectFacts facts;
   facts.path = subject_.path.string();
   switch (subject_.kind) {
-    case SubjectSpec::Kind::None: facts.kind = SubjectFacts::Kind::None; break;
-    case SubjectSpec::Kind::Lora: facts.kind = SubjectFacts::Kind::Lora; break;
-    case SubjectSpec::Kind::FineTuned: facts.kind = SubjectFacts::Kind::FineTuned; break;
+    case SubjectSpec::Kind::None:
+      facts.kind = SubjectFacts::Kind::None;
+      break;
+    case SubjectSpec::Kind::Lora:
+      facts.kind = SubjectFacts::Kind::Lora;
+      break;
+    case SubjectSpec::Kind::FineTuned:
+      facts.kind = SubjectFacts::Kind::FineTuned;
+      break;
   }
   return facts;
 }
@@ -95,7 +101,8 @@ const LoraFile& GenerationSession::checkpoint_lora(const std::string& path) {
   if (it != checkpoints_.end()) return *it->second;
   const std::string ti = textual_inversion_signature(path, model_.text_encoder().config().hidden_size);
   if (!ti.empty())
-    throw InputError(path + " is a textual-inversion embedding (" + ti + "), not an earlier LoRA checkpoint of the subject; "
+    throw InputError(path + " is a textual-inversion embedding (" + ti +
+                     "), not an earlier LoRA checkpoint of the subject; "
                      "AG's weak model is base, omega:W or a LoRA .safetensors file");
   auto file = std::make_unique<LoraFile>(read_lora_file(path, model_));
   place_on_model(*file, model_);
@@ -182,9 +189,9 @@ GenerationSession::Branches GenerationSession::predict(const at::Tensor& x_in, d
     // [weak, strong], the order diffusers uses for [uncond, cond].
     const auto& o = model_.options();
     const UNet2DConditionModel& unet = finetuned_ ? finetuned_->unet_at(1.0) : model_.unet();
-    ScopedLoraSampleScales s(lora_ ? at::tensor(std::vector<double>{weak.weight, 1.0}, at::TensorOptions().dtype(at::kDouble))
-                                         .to(o.device, at::kFloat)
-                                   : at::Tensor());
+    ScopedLoraSampleScales s(
+        lora_ ? at::tensor(std::vector<double>{weak.weight, 1.0}, at::TensorOptions().dtype(at::kDouble)).to(o.device, at::kFloat)
+              : at::Tensor());
     const at::Tensor times = at::full({2}, timestep, at::TensorOptions().dtype(at::kFloat).device(o.device));
     at::Tensor out = unet.forward(at::cat({x_in, x_in}), times, UNetConditioning{at::cat({cond_weak, cond_strong}), {}, {}});
     b.weak = out.slice(0, 0, 1);
@@ -206,11 +213,14 @@ void check_finite(const at::Tensor& output, int step, int steps, const at::Tenso
                   const BranchPlan& plan) {
   if (all_finite(output)) return;
   std::string where;
-  if (!all_finite(strong)) where = "the strong branch (the subject model with the prompt)";
+  if (!all_finite(strong))
+    where = "the strong branch (the subject model with the prompt)";
   else if (weak.defined() && !all_finite(weak))
-    where = "the weak branch (" + (plan.checkpoint.empty() ? "subject weight " + number_text(plan.subject_weight) : plan.checkpoint) +
-            ", prompt " + (plan.prompt == BranchPlan::Prompt::Positive ? "c" : "∅") + ")";
-  else where = "the guidance combination (both branches are finite)";
+    where = "the weak branch (" +
+            (plan.checkpoint.empty() ? "subject weight " + number_text(plan.subject_weight) : plan.checkpoint) + ", prompt " +
+            (plan.prompt == BranchPlan::Prompt::Positive ? "c" : "∅") + ")";
+  else
+    where = "the guidance combination (both branches are finite)";
   throw Error("step " + std::to_string(step + 1) + " of " + std::to_string(steps) + ": " + where +
               " gave NaN or infinite values. Likely causes: NaN/Inf in the model or LoRA weights, or fp16 overflow "
               "(try --dtype fp32 or bf16, or a lower guidance scale).");

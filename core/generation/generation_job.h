@@ -13,9 +13,9 @@
 #include <utility>
 
 #include "core/common/cancellation.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_request.h"
 #include "core/guidance/guidance_method.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer {
 

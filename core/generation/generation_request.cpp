@@ -10,7 +10,8 @@ namespace steer {
 void SubjectSpec::validate() const {
   if (kind == Kind::Lora && !(std::isfinite(multiplier) && std::abs(multiplier) <= kMaxLoraStrength))
     throw InputError("LoRA strength " + number_text(multiplier) + " is out of range; use a value from -" +
-                     number_text(kMaxLoraStrength) + " to " + number_text(kMaxLoraStrength) + " (1 = as trained; typical 0.5 to 1.2)");
+                     number_text(kMaxLoraStrength) + " to " + number_text(kMaxLoraStrength) +
+                     " (1 = as trained; typical 0.5 to 1.2)");
 }
 
 void GenerationRequest::validate() const {
@@ -22,11 +23,14 @@ void GenerationRequest::validate() const {
                        " is not allowed; the size must be a positive multiple of 8 up to 4096 (e.g. 512)");
   if (sampler != "ddim" && sampler != "euler" && sampler != "euler_a" && sampler != "dpmpp_2m")
     throw InputError("sampler \"" + sampler + "\" is unknown; use ddim, euler, euler_a or dpmpp_2m");
-  if (eta < 0.0 || eta > 1.0) throw InputError("eta " + std::to_string(eta) + " is out of range; use 0 (deterministic DDIM) to 1");
-  if (eta > 0.0 && sampler != "ddim") throw InputError("eta applies to the ddim sampler only; the " + sampler + " sampler was chosen");
+  if (eta < 0.0 || eta > 1.0)
+    throw InputError("eta " + std::to_string(eta) + " is out of range; use 0 (deterministic DDIM) to 1");
+  if (eta > 0.0 && sampler != "ddim")
+    throw InputError("eta applies to the ddim sampler only; the " + sampler + " sampler was chosen");
   if (karras_sigmas && sampler != "euler" && sampler != "dpmpp_2m")
     throw InputError("Karras sigmas are available for the euler and dpmpp_2m samplers, not " + sampler);
-  if (clip_skip < 0 || clip_skip > 11) throw InputError("clip skip " + std::to_string(clip_skip) + " is out of range; use 0 to 11");
+  if (clip_skip < 0 || clip_skip > 11)
+    throw InputError("clip skip " + std::to_string(clip_skip) + " is out of range; use 0 to 11");
   if (seed < 0) throw InputError("seed " + std::to_string(seed) + " is negative; use 0 to 2^63-1");
   guidance.validate();
 }

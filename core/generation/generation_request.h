@@ -66,9 +66,9 @@ struct StepEvent {
   int steps = 0;
   double timestep = 0, sigma = 0;
   double elapsed_seconds = 0;
-  bool guided = true;       // false inside a guidance interval's unguided part
-  double omega = 1.0;       // the ω used at this step (PG)
-  ImageRGBA8 preview;       // latent→RGB projection of the guided x0 estimate, H/8 x W/8
+  bool guided = true;                       // false inside a guidance interval's unguided part
+  double omega = 1.0;                       // the ω used at this step (PG)
+  ImageRGBA8 preview;                       // latent→RGB projection of the guided x0 estimate, H/8 x W/8
   ImageRGBA8 preview_strong, preview_weak;  // when want_branch_previews
   std::optional<LatentSnapshot> latent;     // when want_latents: x after this step
 };

@@ -27,8 +27,8 @@ ImageRGBA8 project_latent_to_rgb(const at::Tensor& latent) {
   static const float kFactors[4][3] = {
       {0.3512f, 0.2297f, 0.3227f}, {0.3250f, 0.4974f, 0.2350f}, {-0.2829f, 0.1762f, 0.2721f}, {-0.2120f, -0.2616f, -0.7177f}};
   at::Tensor factors = at::from_blob(const_cast<float*>(&kFactors[0][0]), {4, 3}, at::kFloat).to(latent.device());
-  at::Tensor x = latent[0].to(at::kFloat);                               // (4, h, w)
-  at::Tensor rgb = at::einsum("chw,ck->hwk", {x, factors});              // (h, w, 3)
+  at::Tensor x = latent[0].to(at::kFloat);                   // (4, h, w)
+  at::Tensor rgb = at::einsum("chw,ck->hwk", {x, factors});  // (h, w, 3)
   at::Tensor pixels = ((rgb.clamp(-1, 1) + 1) * 127.5).round().to(at::kByte).cpu();
   return hwc_uint8_to_image(pixels);
 }

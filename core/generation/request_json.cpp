@@ -66,8 +66,7 @@ int64_t read_int(const json::Value& object, const char* key, const std::string& 
 
 int read_small_int(const json::Value& object, const char* key, const std::string& prefix, int fallback) {
   const int64_t v = read_int(object, key, prefix, fallback);
-  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
-    format_error(prefix + key, "is out of range");
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) format_error(prefix + key, "is out of range");
   return static_cast<int>(v);
 }
 
@@ -116,10 +115,18 @@ json::Value modifiers_to_json(const std::vector<ModifierSettings>& modifiers) {
 json::Value omega_to_json(const OmegaSchedule& omega) {
   const char* kind = "constant";
   switch (omega.kind) {
-    case OmegaSchedule::Kind::Constant: kind = "constant"; break;
-    case OmegaSchedule::Kind::Linear: kind = "linear"; break;
-    case OmegaSchedule::Kind::Cosine: kind = "cosine"; break;
-    case OmegaSchedule::Kind::Interval: kind = "interval"; break;
+    case OmegaSchedule::Kind::Constant:
+      kind = "constant";
+      break;
+    case OmegaSchedule::Kind::Linear:
+      kind = "linear";
+      break;
+    case OmegaSchedule::Kind::Cosine:
+      kind = "cosine";
+      break;
+    case OmegaSchedule::Kind::Interval:
+      kind = "interval";
+      break;
   }
   return json::Object{{"kind", kind},
                       {"start", omega.start},
@@ -131,11 +138,16 @@ json::Value omega_to_json(const OmegaSchedule& omega) {
 OmegaSchedule omega_from_json(const json::Value& v, const std::string& prefix) {
   OmegaSchedule omega;
   const std::string kind = read_string(v, "kind", prefix, "constant");
-  if (kind == "constant") omega.kind = OmegaSchedule::Kind::Constant;
-  else if (kind == "linear") omega.kind = OmegaSchedule::Kind::Linear;
-  else if (kind == "cosine") omega.kind = OmegaSchedule::Kind::Cosine;
-  else if (kind == "interval") omega.kind = OmegaSchedule::Kind::Interval;
-  else format_error(prefix + "kind", "is \"" + kind + "\"; expected constant, linear, cosine or interval");
+  if (kind == "constant")
+    omega.kind = OmegaSchedule::Kind::Constant;
+  else if (kind == "linear")
+    omega.kind = OmegaSchedule::Kind::Linear;
+  else if (kind == "cosine")
+    omega.kind = OmegaSchedule::Kind::Cosine;
+  else if (kind == "interval")
+    omega.kind = OmegaSchedule::Kind::Interval;
+  else
+    format_error(prefix + "kind", "is \"" + kind + "\"; expected constant, linear, cosine or interval");
   omega.start = read_number(v, "start", prefix, omega.start);
   omega.end = read_number(v, "end", prefix, omega.end);
   omega.interval_begin = read_number(v, "interval_begin", prefix, omega.interval_begin);
@@ -146,9 +158,15 @@ OmegaSchedule omega_from_json(const json::Value& v, const std::string& prefix) {
 json::Value weak_to_json(const WeakModel& weak) {
   const char* kind = "base";
   switch (weak.kind) {
-    case WeakModel::Kind::Base: kind = "base"; break;
-    case WeakModel::Kind::Checkpoint: kind = "checkpoint"; break;
-    case WeakModel::Kind::Omega: kind = "omega"; break;
+    case WeakModel::Kind::Base:
+      kind = "base";
+      break;
+    case WeakModel::Kind::Checkpoint:
+      kind = "checkpoint";
+      break;
+    case WeakModel::Kind::Omega:
+      kind = "omega";
+      break;
   }
   return json::Object{{"kind", kind}, {"checkpoint", weak.checkpoint}, {"omega", weak.omega}};
 }
@@ -156,10 +174,14 @@ json::Value weak_to_json(const WeakModel& weak) {
 WeakModel weak_from_json(const json::Value& v, const std::string& prefix) {
   WeakModel weak;
   const std::string kind = read_string(v, "kind", prefix, "base");
-  if (kind == "base") weak.kind = WeakModel::Kind::Base;
-  else if (kind == "checkpoint") weak.kind = WeakModel::Kind::Checkpoint;
-  else if (kind == "omega") weak.kind = WeakModel::Kind::Omega;
-  else format_error(prefix + "kind", "is \"" + kind + "\"; expected base, checkpoint or omega");
+  if (kind == "base")
+    weak.kind = WeakModel::Kind::Base;
+  else if (kind == "checkpoint")
+    weak.kind = WeakModel::Kind::Checkpoint;
+  else if (kind == "omega")
+    weak.kind = WeakModel::Kind::Omega;
+  else
+    format_error(prefix + "kind", "is \"" + kind + "\"; expected base, checkpoint or omega");
   weak.checkpoint = read_string(v, "checkpoint", prefix, weak.checkpoint);
   weak.omega = read_number(v, "omega", prefix, weak.omega);
   return weak;
@@ -179,10 +201,14 @@ json::Value guidance_to_json(const GuidanceSettings& g) {
 GuidanceSettings guidance_from_json(const json::Value& v, const std::string& prefix) {
   GuidanceSettings g;
   const std::string method = read_string(v, "method", prefix, guidance_method_name(g.method));
-  if (method == "cfg") g.method = GuidanceMethod::Cfg;
-  else if (method == "ag") g.method = GuidanceMethod::Autoguidance;
-  else if (method == "pg") g.method = GuidanceMethod::Personalization;
-  else format_error(prefix + "method", "is \"" + method + "\"; expected cfg, ag or pg");
+  if (method == "cfg")
+    g.method = GuidanceMethod::Cfg;
+  else if (method == "ag")
+    g.method = GuidanceMethod::Autoguidance;
+  else if (method == "pg")
+    g.method = GuidanceMethod::Personalization;
+  else
+    format_error(prefix + "method", "is \"" + method + "\"; expected cfg, ag or pg");
   g.scale = read_number(v, "scale", prefix, g.scale);
   if (const json::Value* omega = read_object(v, "omega", prefix)) g.omega = omega_from_json(*omega, prefix + "omega.");
   if (const json::Value* weak = read_object(v, "weak", prefix)) g.weak = weak_from_json(*weak, prefix + "weak.");
@@ -207,9 +233,12 @@ GuidanceSettings guidance_from_json(const json::Value& v, const std::string& pre
 
 const char* subject_kind_name(SubjectSpec::Kind kind) {
   switch (kind) {
-    case SubjectSpec::Kind::None: return "none";
-    case SubjectSpec::Kind::Lora: return "lora";
-    case SubjectSpec::Kind::FineTuned: return "fine_tuned";
+    case SubjectSpec::Kind::None:
+      return "none";
+    case SubjectSpec::Kind::Lora:
+      return "lora";
+    case SubjectSpec::Kind::FineTuned:
+      return "fine_tuned";
   }
   return "none";
 }
@@ -284,9 +313,12 @@ SubjectSpec subject_from_json(const json::Value& v, const fs::path& project_fold
   if (!v.is_object()) format_error("subject", "must be an object or null");
   const std::string kind = read_string(v, "kind", p, "none");
   if (kind == "none") return subject;
-  if (kind == "lora") subject.kind = SubjectSpec::Kind::Lora;
-  else if (kind == "fine_tuned") subject.kind = SubjectSpec::Kind::FineTuned;
-  else format_error(p + "kind", "is \"" + kind + "\"; expected lora or fine_tuned");
+  if (kind == "lora")
+    subject.kind = SubjectSpec::Kind::Lora;
+  else if (kind == "fine_tuned")
+    subject.kind = SubjectSpec::Kind::FineTuned;
+  else
+    format_error(p + "kind", "is \"" + kind + "\"; expected lora or fine_tuned");
   subject.path = resolve_path(v, p, project_folder);
   if (subject.path.empty()) format_error(p + "path", "is missing");
   subject.multiplier = read_number(v, "multiplier", p, subject.multiplier);

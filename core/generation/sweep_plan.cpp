@@ -53,11 +53,16 @@ std::vector<SweepPlan::Cell> SweepPlan::cells() const {
     for (size_t a = 0; a < grid.size(); ++a) {
       const std::string& name = grid[a].name;
       const size_t i = pos[a];
-      if (name == "omega") cell.request.guidance.omega = OmegaSchedule::parse(omegas[i]);
-      else if (name == "lambda") cell.request.guidance.scale = lambdas[i];
-      else if (name == "method") cell.request.guidance.method = parse_guidance_method(methods[i]);
-      else if (name == "seed" && !seeds.empty()) cell.request.seed = seeds[i];
-      else if (name == "prompt") cell.request.prompt = prompts[i];
+      if (name == "omega")
+        cell.request.guidance.omega = OmegaSchedule::parse(omegas[i]);
+      else if (name == "lambda")
+        cell.request.guidance.scale = lambdas[i];
+      else if (name == "method")
+        cell.request.guidance.method = parse_guidance_method(methods[i]);
+      else if (name == "seed" && !seeds.empty())
+        cell.request.seed = seeds[i];
+      else if (name == "prompt")
+        cell.request.prompt = prompts[i];
     }
     out.push_back(cell);
     // Row-major: the last axis varies fastest.
@@ -87,9 +92,9 @@ void SweepPlan::validate() const {
 
 SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name, GenerationRequest base) {
   if (!file.is_object()) throw InputError(name + ": a sweep file must be a JSON object");
-  static const std::set<std::string> known = {"methods", "lambdas", "omegas", "seeds", "prompts", "prompt", "negative",
-                                              "steps", "sampler", "width", "height", "karras", "eta", "weak", "rescale",
-                                              "interval", "clip_skip", "seed", "lambda", "omega", "method", "request"};
+  static const std::set<std::string> known = {
+      "methods", "lambdas", "omegas", "seeds",   "prompts",  "prompt",    "negative", "steps",  "sampler", "width",  "height",
+      "karras",  "eta",     "weak",   "rescale", "interval", "clip_skip", "seed",     "lambda", "omega",   "method", "request"};
   for (const auto& [key, value] : file.as_object())
     if (!known.count(key)) {
       std::string list;
@@ -108,9 +113,12 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     if (!v) return out;
     if (!v->is_array() || v->as_array().empty()) throw fail(key, "must be a non-empty list");
     for (const auto& e : v->as_array()) {
-      if (e.is_string()) out.push_back(e.as_string());
-      else if (e.is_number()) out.push_back(number_text(e.as_number()));
-      else throw fail(key, "must list strings or numbers, found " + e.dump());
+      if (e.is_string())
+        out.push_back(e.as_string());
+      else if (e.is_number())
+        out.push_back(number_text(e.as_number()));
+      else
+        throw fail(key, "must list strings or numbers, found " + e.dump());
     }
     return out;
   };
@@ -137,7 +145,8 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     if (const auto* v = file.find("seed")) base.seed = json::whole_number(*v, name + ": \"seed\"", 0, kLargestSeed, seed_rule);
     if (const auto* v = file.find("lambda")) base.guidance.scale = v->as_number();
     if (const auto* v = file.find("method")) base.guidance.method = parse_guidance_method(v->as_string());
-    if (const auto* v = file.find("omega")) base.guidance.omega = OmegaSchedule::parse(v->is_string() ? v->as_string() : number_text(v->as_number()));
+    if (const auto* v = file.find("omega"))
+      base.guidance.omega = OmegaSchedule::parse(v->is_string() ? v->as_string() : number_text(v->as_number()));
     if (const auto* v = file.find("weak")) base.guidance.weak = WeakModel::parse(v->as_string());
     if (const auto* v = file.find("rescale")) base.guidance.rescale = v->as_number();
     if (const auto* v = file.find("interval")) base.guidance.set_interval(v->as_string());
@@ -145,8 +154,10 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     throw InputError(name + ": " + e.what());
   }
   plan.base = base;
-  if (file.contains("methods")) plan.methods = strings("methods");
-  else plan.methods = {guidance_method_name(base.guidance.method)};
+  if (file.contains("methods"))
+    plan.methods = strings("methods");
+  else
+    plan.methods = {guidance_method_name(base.guidance.method)};
   {
     size_t position = 0;
     for (const auto& s : strings("lambdas"))
@@ -160,8 +171,10 @@ SweepPlan SweepPlan::from_json(const json::Value& file, const std::string& name,
     size_t position = 0;
     for (const auto& e : list->as_array()) {
       const std::string what = name + ": \"seeds\" entry " + std::to_string(++position);
-      if (e.is_string()) plan.seeds.push_back(parse_seed(e.as_string(), what));
-      else plan.seeds.push_back(json::whole_number(e, what, 0, kLargestSeed, seed_rule));
+      if (e.is_string())
+        plan.seeds.push_back(parse_seed(e.as_string(), what));
+      else
+        plan.seeds.push_back(json::whole_number(e, what, 0, kLargestSeed, seed_rule));
     }
   }
   plan.prompts = strings("prompts");

@@ -12,13 +12,13 @@ namespace steer {
 struct SweepPlan {
   GenerationRequest base;
   std::vector<std::string> methods{"cfg"};
-  std::vector<double> lambdas;      // empty: the base λ
-  std::vector<std::string> omegas;  // ω or schedule texts; empty: the base ω
-  std::vector<int64_t> seeds;       // empty: the base seed
-  std::vector<std::string> prompts; // empty: the base prompt
+  std::vector<double> lambdas;       // empty: the base λ
+  std::vector<std::string> omegas;   // ω or schedule texts; empty: the base ω
+  std::vector<int64_t> seeds;        // empty: the base seed
+  std::vector<std::string> prompts;  // empty: the base prompt
 
   struct Axis {
-    std::string name;                 // "omega", "lambda", "method", "seed", "prompt"
+    std::string name;  // "omega", "lambda", "method", "seed", "prompt"
     std::vector<std::string> labels;
   };
   struct Cell {

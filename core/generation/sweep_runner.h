@@ -15,7 +15,7 @@ using CellStep = std::function<void(const SweepPlan::Cell& cell, const StepEvent
 
 // Validates the whole plan first, so a bad cell stops the sweep before any work.
 void run_sweep_on(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step = {},
-               const std::atomic<bool>* cancel = nullptr);
+                  const std::atomic<bool>* cancel = nullptr);
 
 // The settings that decide a cell's image, as text: equal keys, equal images. ω counts
 // only for pg, the weak model only for ag.

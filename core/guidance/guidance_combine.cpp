@@ -4,7 +4,9 @@
 
 namespace steer {
 
-at::Tensor combine_guidance(const at::Tensor& strong, const at::Tensor& weak, double scale) { return weak + scale * (strong - weak); }
+at::Tensor combine_guidance(const at::Tensor& strong, const at::Tensor& weak, double scale) {
+  return weak + scale * (strong - weak);
+}
 
 at::Tensor apply_cfg_rescale(const at::Tensor& strong, const at::Tensor& guided, double rescale) {
   if (rescale <= 0.0) return guided;

@@ -14,14 +14,18 @@ GuidanceMethod parse_guidance_method(const std::string& name) {
   if (name == "cfg") return GuidanceMethod::Cfg;
   if (name == "ag") return GuidanceMethod::Autoguidance;
   if (name == "pg") return GuidanceMethod::Personalization;
-  throw InputError("guidance method \"" + name + "\" is unknown; use cfg (classifier-free), ag (autoguidance) or pg (personalization guidance)");
+  throw InputError("guidance method \"" + name +
+                   "\" is unknown; use cfg (classifier-free), ag (autoguidance) or pg (personalization guidance)");
 }
 
 const char* guidance_method_name(GuidanceMethod method) {
   switch (method) {
-    case GuidanceMethod::Cfg: return "cfg";
-    case GuidanceMethod::Autoguidance: return "ag";
-    case GuidanceMethod::Personalization: return "pg";
+    case GuidanceMethod::Cfg:
+      return "cfg";
+    case GuidanceMethod::Autoguidance:
+      return "ag";
+    case GuidanceMethod::Personalization:
+      return "pg";
   }
   return "?";
 }
@@ -43,14 +47,18 @@ WeakModel WeakModel::parse(const std::string& text) {
     w.checkpoint = text;
     return w;
   }
-  throw InputError("weak model \"" + text + "\" is not understood; use base, omega:W (W in [0, 1]) or the path of a LoRA .safetensors checkpoint");
+  throw InputError("weak model \"" + text +
+                   "\" is not understood; use base, omega:W (W in [0, 1]) or the path of a LoRA .safetensors checkpoint");
 }
 
 std::string WeakModel::to_string() const {
   switch (kind) {
-    case Kind::Base: return "base";
-    case Kind::Omega: return "omega:" + number_text(omega);
-    case Kind::Checkpoint: return checkpoint;
+    case Kind::Base:
+      return "base";
+    case Kind::Omega:
+      return "omega:" + number_text(omega);
+    case Kind::Checkpoint:
+      return checkpoint;
   }
   return "?";
 }
@@ -64,7 +72,8 @@ void GuidanceSettings::set_interval(const std::string& text) {
   const double low = std::strtod(a.c_str(), &end1);
   const double high = b == "inf" ? std::numeric_limits<double>::infinity() : std::strtod(b.c_str(), &end2);
   if (a.empty() || b.empty() || end1 != a.c_str() + a.size() || (b != "inf" && end2 != b.c_str() + b.size()))
-    throw InputError("guidance interval \"" + text + "\" must be LOW-HIGH in σ, e.g. 0.28-5.42 (guidance applies for LOW < σ <= HIGH)");
+    throw InputError("guidance interval \"" + text +
+                     "\" must be LOW-HIGH in σ, e.g. 0.28-5.42 (guidance applies for LOW < σ <= HIGH)");
   sigma_low = low;
   sigma_high = high;
 }
@@ -76,11 +85,14 @@ std::string GuidanceSettings::interval_text() const {
 
 void GuidanceSettings::validate() const {
   if (!std::isfinite(scale) || scale < 0.0 || scale > 100.0)
-    throw InputError("guidance scale (lambda) " + number_text(scale) + " is out of range; use a value from 0 to 100 (typical: 3 to 12)");
+    throw InputError("guidance scale (lambda) " + number_text(scale) +
+                     " is out of range; use a value from 0 to 100 (typical: 3 to 12)");
   if (!std::isfinite(rescale) || rescale < 0.0 || rescale > 1.0)
-    throw InputError("CFG rescale (phi) " + number_text(rescale) + " is out of range; use a value from 0 to 1 (0 = off, 0.7 is common)");
+    throw InputError("CFG rescale (phi) " + number_text(rescale) +
+                     " is out of range; use a value from 0 to 1 (0 = off, 0.7 is common)");
   for (double w : {omega.start, omega.end})
-    if (!(w >= 0.0 && w <= 1.0)) throw InputError("omega " + number_text(w) + " is out of range; use a value from 0 (base model) to 1 (subject model)");
+    if (!(w >= 0.0 && w <= 1.0))
+      throw InputError("omega " + number_text(w) + " is out of range; use a value from 0 (base model) to 1 (subject model)");
   if (weak.kind == WeakModel::Kind::Omega && !(weak.omega >= 0.0 && weak.omega <= 1.0))
     throw InputError("weak model omega " + number_text(weak.omega) + " is out of range; use a value from 0 to 1");
   if (!(sigma_low >= 0.0) || !(sigma_high > sigma_low))
@@ -96,7 +108,8 @@ std::string GuidanceSettings::describe() const {
   const GuidanceMethodRule& rule = guidance_method_rule(method);
   std::string text = rule.label();
   text += " λ=" + number_text(scale);
-  for (const auto& [name, value] : rule.parameters(*this)) text += (name == "omega" ? " ω=" : name == "weak_model" ? " weak=" : " " + name + "=") + value;
+  for (const auto& [name, value] : rule.parameters(*this))
+    text += (name == "omega" ? " ω=" : name == "weak_model" ? " weak=" : " " + name + "=") + value;
   for (const auto& m : modifiers) text += " +" + m.to_string();
   if (rescale > 0) text += " φ=" + number_text(rescale);
   if (has_interval()) text += " σ∈(" + interval_text() + "]";

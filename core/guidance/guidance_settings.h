@@ -17,15 +17,15 @@ enum class GuidanceMethod {
   Personalization,  // ε_ω(∅) + λ(ε_ft(c) − ε_ω(∅)),  θ_ω = (1−ω)θ_pre + ωθ_ft
 };
 GuidanceMethod parse_guidance_method(const std::string& name);  // "cfg", "ag", "pg"; InputError lists them
-const char* guidance_method_name(GuidanceMethod method);       // "cfg", "ag", "pg"
+const char* guidance_method_name(GuidanceMethod method);        // "cfg", "ag", "pg"
 
 // AG's weak model: the pre-trained model (subject at scale 0, the default), an earlier
 // checkpoint of the subject (a LoRA file), or θ_ω.
 struct WeakModel {
   enum class Kind { Base, Checkpoint, Omega };
   Kind kind = Kind::Base;
-  std::string checkpoint;  // Kind::Checkpoint: a LoRA file
-  double omega = 0.5;      // Kind::Omega
+  std::string checkpoint;                           // Kind::Checkpoint: a LoRA file
+  double omega = 0.5;                               // Kind::Omega
   static WeakModel parse(const std::string& text);  // "base", "omega:0.5", or a .safetensors path
   std::string to_string() const;
 };

@@ -54,8 +54,8 @@ ModifierSettings ModifierSettings::parse(const std::string& text) {
     const std::string item = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto eq = item.find('=');
     if (eq == std::string::npos)
-      throw InputError("modifier " + s.name + ": \"" + item + "\" is not key=value (e.g. " + s.name + ":" + parameters.front().key + "=" +
-                       number_text(parameters.front().default_value) + ")");
+      throw InputError("modifier " + s.name + ": \"" + item + "\" is not key=value (e.g. " + s.name + ":" +
+                       parameters.front().key + "=" + number_text(parameters.front().default_value) + ")");
     const std::string key = item.substr(0, eq);
     bool found = false;
     for (size_t i = 0; i < parameters.size(); ++i) {
@@ -91,8 +91,8 @@ std::string guidance_modifiers_help() {
   for (const auto* kind : guidance_modifier_kinds()) {
     text += "    " + std::string(kind->name()) + "  " + kind->summary() + "\n";
     for (const auto& p : kind->parameters())
-      text += "      " + p.key + "=" + number_text(p.default_value) + "  (" + number_text(p.min) + " to " + number_text(p.max) + ") " +
-              p.help + "\n";
+      text += "      " + p.key + "=" + number_text(p.default_value) + "  (" + number_text(p.min) + " to " + number_text(p.max) +
+              ") " + p.help + "\n";
   }
   return text;
 }

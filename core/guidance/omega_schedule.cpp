@@ -18,10 +18,10 @@ double parse_unit(const std::string& text, const std::string& whole, const char*
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
     throw InputError("omega schedule \"" + whole + "\": " + what + " \"" + text + "\" is not a number; use " + kForms);
   if (v < 0.0 || v > 1.0)
-    throw InputError("omega schedule \"" + whole + "\": " + what + " " + text + " is outside [0, 1] (0 = the base model, 1 = the subject model)");
+    throw InputError("omega schedule \"" + whole + "\": " + what + " " + text +
+                     " is outside [0, 1] (0 = the base model, 1 = the subject model)");
   return v;
 }
-
 
 }  // namespace
 
@@ -53,8 +53,7 @@ OmegaSchedule OmegaSchedule::parse(const std::string& text) {
     s.start = s.end = parse_unit(body.substr(0, at), text, "omega");
     s.interval_begin = parse_unit(body.substr(at + 1, dash - at - 1), text, "interval start");
     s.interval_end = parse_unit(body.substr(dash + 1), text, "interval end");
-    if (s.interval_begin > s.interval_end)
-      throw InputError("omega schedule \"" + text + "\": the interval starts after it ends");
+    if (s.interval_begin > s.interval_end) throw InputError("omega schedule \"" + text + "\": the interval starts after it ends");
   } else {
     throw InputError("omega schedule \"" + text + "\": unknown kind \"" + kind + "\"; use " + kForms);
   }
@@ -63,10 +62,14 @@ OmegaSchedule OmegaSchedule::parse(const std::string& text) {
 
 std::string OmegaSchedule::to_string() const {
   switch (kind) {
-    case Kind::Constant: return number_text(start);
-    case Kind::Linear: return "linear:" + number_text(start) + "->" + number_text(end);
-    case Kind::Cosine: return "cosine:" + number_text(start) + "->" + number_text(end);
-    case Kind::Interval: return "interval:" + number_text(start) + "@" + number_text(interval_begin) + "-" + number_text(interval_end);
+    case Kind::Constant:
+      return number_text(start);
+    case Kind::Linear:
+      return "linear:" + number_text(start) + "->" + number_text(end);
+    case Kind::Cosine:
+      return "cosine:" + number_text(start) + "->" + number_text(end);
+    case Kind::Interval:
+      return "interval:" + number_text(start) + "@" + number_text(interval_begin) + "-" + number_text(interval_end);
   }
   return "?";
 }
@@ -74,10 +77,14 @@ std::string OmegaSchedule::to_string() const {
 double OmegaSchedule::at(int step, int steps) const {
   const double p = steps > 1 ? static_cast<double>(step) / (steps - 1) : 0.0;
   switch (kind) {
-    case Kind::Constant: return start;
-    case Kind::Linear: return start + (end - start) * p;
-    case Kind::Cosine: return end + (start - end) * (1.0 + std::cos(M_PI * p)) / 2.0;
-    case Kind::Interval: return (p >= interval_begin && p <= interval_end) ? start : 1.0;
+    case Kind::Constant:
+      return start;
+    case Kind::Linear:
+      return start + (end - start) * p;
+    case Kind::Cosine:
+      return end + (start - end) * (1.0 + std::cos(M_PI * p)) / 2.0;
+    case Kind::Interval:
+      return (p >= interval_begin && p <= interval_end) ? start : 1.0;
   }
   return start;
 }

@@ -14,8 +14,8 @@ namespace steer {
 struct OmegaSchedule {
   enum class Kind { Constant, Linear, Cosine, Interval };
   Kind kind = Kind::Constant;
-  double start = 1.0;  // constant value, or the value at p = 0; for Interval: ω inside
-  double end = 1.0;    // the value at p = 1 (Linear, Cosine)
+  double start = 1.0;                               // constant value, or the value at p = 0; for Interval: ω inside
+  double end = 1.0;                                 // the value at p = 1 (Linear, Cosine)
   double interval_begin = 0.0, interval_end = 1.0;  // Interval, as fractions of the run
 
   static OmegaSchedule constant(double omega);

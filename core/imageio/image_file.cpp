@@ -24,14 +24,22 @@ struct OrientedPosition {
 };
 OrientedPosition orient(int orientation, int sx, int sy, int width, int height) {
   switch (orientation) {
-    case 2: return {width - 1 - sx, sy};                // mirrored horizontally
-    case 3: return {width - 1 - sx, height - 1 - sy};   // rotated 180
-    case 4: return {sx, height - 1 - sy};               // mirrored vertically
-    case 5: return {sy, sx};                            // transposed
-    case 6: return {height - 1 - sy, sx};               // shown rotated 90 clockwise
-    case 7: return {height - 1 - sy, width - 1 - sx};   // transversed
-    case 8: return {sy, width - 1 - sx};                // shown rotated 90 counter-clockwise
-    default: return {sx, sy};
+    case 2:
+      return {width - 1 - sx, sy};  // mirrored horizontally
+    case 3:
+      return {width - 1 - sx, height - 1 - sy};  // rotated 180
+    case 4:
+      return {sx, height - 1 - sy};  // mirrored vertically
+    case 5:
+      return {sy, sx};  // transposed
+    case 6:
+      return {height - 1 - sy, sx};  // shown rotated 90 clockwise
+    case 7:
+      return {height - 1 - sy, width - 1 - sx};  // transversed
+    case 8:
+      return {sy, width - 1 - sx};  // shown rotated 90 counter-clockwise
+    default:
+      return {sx, sy};
   }
 }
 
@@ -45,9 +53,7 @@ ChannelMap channel_map(const OIIO::ImageSpec& spec) {
   if (alpha < 0 && (n == 2 || n >= 4)) {
     // Some readers do not flag alpha; the channel name still tells.
     const int candidate = n == 2 ? 1 : 3;
-    if (static_cast<int>(spec.channelnames.size()) > candidate &&
-        spec.channelnames[candidate] == "A")
-      alpha = candidate;
+    if (static_cast<int>(spec.channelnames.size()) > candidate && spec.channelnames[candidate] == "A") alpha = candidate;
   }
   if (n < 3) return {0, 0, 0, alpha};  // grey (+ alpha)
   return {0, 1, 2, alpha};
@@ -75,8 +81,7 @@ ImageRGBA8 read_image(const fs::path& path) {
   OIIO::ImageSpec config;
   config.attribute("oiio:UnassociatedAlpha", 1);  // keep straight alpha as stored in PNG
   auto input = OIIO::ImageInput::open(path.string(), &config);
-  if (!input)
-    throw InputError("Could not read the image " + path.string() + ": " + OIIO::geterror());
+  if (!input) throw InputError("Could not read the image " + path.string() + ": " + OIIO::geterror());
 
   const OIIO::ImageSpec& spec = input->spec();
   const int width = spec.width, height = spec.height, channels = spec.nchannels;
@@ -111,8 +116,7 @@ void write_image(const fs::path& path, const ImageRGBA8& image,
     throw Error("Could not write the image " + path.string() + ": the image buffer is empty or inconsistent");
 
   auto output = OIIO::ImageOutput::create(path.string());
-  if (!output)
-    throw Error("Could not write the image " + path.string() + ": " + OIIO::geterror());
+  if (!output) throw Error("Could not write the image " + path.string() + ": " + OIIO::geterror());
 
   const int channels = output->supports("alpha") ? 4 : 3;
   OIIO::ImageSpec spec(image.width, image.height, channels, OIIO::TypeDesc::UINT8);

@@ -25,10 +25,12 @@ json::Value read_json_file(const fs::path& path) {
 DiffusersFolder DiffusersFolder::open(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
-    throw InputError(root.string() + ": is not a folder. Open the folder of a diffusers model (the one holding model_index.json).");
+    throw InputError(root.string() +
+                     ": is not a folder. Open the folder of a diffusers model (the one holding model_index.json).");
   const fs::path index_path = root / "model_index.json";
   if (!fs::exists(index_path, ec))
-    throw InputError(root.string() + ": has no model_index.json, so it is not a diffusers model folder. "
+    throw InputError(root.string() +
+                     ": has no model_index.json, so it is not a diffusers model folder. "
                      "Open the folder that holds model_index.json (with unet/, vae/, text_encoder/, tokenizer/, scheduler/).");
   DiffusersFolder folder;
   folder.root_ = root;
@@ -50,10 +52,12 @@ DiffusersFolder DiffusersFolder::open(const fs::path& root) {
   }
   for (const char* required : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) {
     if (!folder.has(required))
-      throw InputError(index_path.string() + ": names no \"" + required + "\" component; a Stable Diffusion pipeline needs unet, vae, "
+      throw InputError(index_path.string() + ": names no \"" + required +
+                       "\" component; a Stable Diffusion pipeline needs unet, vae, "
                        "text_encoder, tokenizer and scheduler");
     if (!fs::is_directory(root / required, ec))
-      throw InputError(root.string() + ": the component folder \"" + required + "\" named in model_index.json is missing "
+      throw InputError(root.string() + ": the component folder \"" + required +
+                       "\" named in model_index.json is missing "
                        "(incomplete download or copy?)");
   }
   return folder;
@@ -73,7 +77,8 @@ const PipelineComponent& DiffusersFolder::component(const std::string& name) con
 
 fs::path DiffusersFolder::config_path(const std::string& name) const {
   const auto& c = component(name);
-  return c.folder / (name == "scheduler" || c.class_name.find("Scheduler") != std::string::npos ? "scheduler_config.json" : "config.json");
+  return c.folder /
+         (name == "scheduler" || c.class_name.find("Scheduler") != std::string::npos ? "scheduler_config.json" : "config.json");
 }
 
 json::Value DiffusersFolder::config(const std::string& name) const { return read_json_file(config_path(name)); }
@@ -88,9 +93,17 @@ fs::path find_component_weights(const fs::path& folder, const std::string& stem,
   const std::vector<std::string> half = {stem + ".fp16.safetensors", stem + ".safetensors.index.fp16.json"};
   std::vector<std::string> order;
   switch (variant) {
-    case WeightsVariant::Full: order = full; break;
-    case WeightsVariant::Fp16: order = half; order.insert(order.end(), full.begin(), full.end()); break;
-    case WeightsVariant::Auto: order = full; order.insert(order.end(), half.begin(), half.end()); break;
+    case WeightsVariant::Full:
+      order = full;
+      break;
+    case WeightsVariant::Fp16:
+      order = half;
+      order.insert(order.end(), full.begin(), full.end());
+      break;
+    case WeightsVariant::Auto:
+      order = full;
+      order.insert(order.end(), half.begin(), half.end());
+      break;
   }
   for (const auto& name : order)
     if (fs::exists(folder / name, ec)) return folder / name;
@@ -99,7 +112,8 @@ fs::path find_component_weights(const fs::path& folder, const std::string& stem,
   if (fs::is_directory(folder, ec))
     for (const auto& entry : fs::directory_iterator(folder, ec)) {
       const auto ext = entry.path().extension().string();
-      if (ext == ".bin" || ext == ".ckpt" || ext == ".pt" || ext == ".pth" || ext == ".pkl") pickles.push_back(entry.path().filename().string());
+      if (ext == ".bin" || ext == ".ckpt" || ext == ".pt" || ext == ".pth" || ext == ".pkl")
+        pickles.push_back(entry.path().filename().string());
     }
   if (!pickles.empty())
     throw InputError(folder.string() + ": has only pickle weights (" + pickles.front() + (pickles.size() > 1 ? ", ..." : "") +

@@ -21,47 +21,82 @@ namespace steer {
 at::ScalarType to_scalar_type(safetensors::DType dtype, const std::string& context) {
   using safetensors::DType;
   switch (dtype) {
-    case DType::Bool: return at::kBool;
-    case DType::U8: return at::kByte;
-    case DType::I8: return at::kChar;
-    case DType::I16: return at::kShort;
-    case DType::U16: return at::kUInt16;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::I32: return at::kInt;
-    case DType::U32: return at::kUInt32;
-    case DType::F32: return at::kFloat;
-    case DType::F64: return at::kDouble;
-    case DType::I64: return at::kLong;
-    case DType::U64: return at::kUInt64;
-    case DType::F8_E5M2: return at::kFloat8_e5m2;
-    case DType::F8_E4M3: return at::kFloat8_e4m3fn;
-    case DType::C64: return at::kComplexFloat;
-    case DType::F8_E8M0: break;
+    case DType::Bool:
+      return at::kBool;
+    case DType::U8:
+      return at::kByte;
+    case DType::I8:
+      return at::kChar;
+    case DType::I16:
+      return at::kShort;
+    case DType::U16:
+      return at::kUInt16;
+    case DType::F16:
+      return at::kHalf;
+    case DType::BF16:
+      return at::kBFloat16;
+    case DType::I32:
+      return at::kInt;
+    case DType::U32:
+      return at::kUInt32;
+    case DType::F32:
+      return at::kFloat;
+    case DType::F64:
+      return at::kDouble;
+    case DType::I64:
+      return at::kLong;
+    case DType::U64:
+      return at::kUInt64;
+    case DType::F8_E5M2:
+      return at::kFloat8_e5m2;
+    case DType::F8_E4M3:
+      return at::kFloat8_e4m3fn;
+    case DType::C64:
+      return at::kComplexFloat;
+    case DType::F8_E8M0:
+      break;
   }
-  throw InputError(context + ": dtype " + safetensors::dtype_name(dtype) + " is not supported; convert the file to F32, F16 or BF16");
+  throw InputError(context + ": dtype " + safetensors::dtype_name(dtype) +
+                   " is not supported; convert the file to F32, F16 or BF16");
 }
 
 safetensors::DType to_safetensors_dtype(at::ScalarType type) {
   using safetensors::DType;
   switch (type) {
-    case at::kBool: return DType::Bool;
-    case at::kByte: return DType::U8;
-    case at::kChar: return DType::I8;
-    case at::kShort: return DType::I16;
-    case at::kUInt16: return DType::U16;
-    case at::kHalf: return DType::F16;
-    case at::kBFloat16: return DType::BF16;
-    case at::kInt: return DType::I32;
-    case at::kUInt32: return DType::U32;
-    case at::kFloat: return DType::F32;
-    case at::kDouble: return DType::F64;
-    case at::kLong: return DType::I64;
-    case at::kUInt64: return DType::U64;
-    case at::kFloat8_e5m2: return DType::F8_E5M2;
-    case at::kFloat8_e4m3fn: return DType::F8_E4M3;
-    case at::kComplexFloat: return DType::C64;
-    default: throw Error(std::string("cannot store tensors of type ") + c10::toString(type) + " in safetensors");
+    case at::kBool:
+      return DType::Bool;
+    case at::kByte:
+      return DType::U8;
+    case at::kChar:
+      return DType::I8;
+    case at::kShort:
+      return DType::I16;
+    case at::kUInt16:
+      return DType::U16;
+    case at::kHalf:
+      return DType::F16;
+    case at::kBFloat16:
+      return DType::BF16;
+    case at::kInt:
+      return DType::I32;
+    case at::kUInt32:
+      return DType::U32;
+    case at::kFloat:
+      return DType::F32;
+    case at::kDouble:
+      return DType::F64;
+    case at::kLong:
+      return DType::I64;
+    case at::kUInt64:
+      return DType::U64;
+    case at::kFloat8_e5m2:
+      return DType::F8_E5M2;
+    case at::kFloat8_e4m3fn:
+      return DType::F8_E4M3;
+    case at::kComplexFloat:
+      return DType::C64;
+    default:
+      throw Error(std::string("cannot store tensors of type ") + c10::toString(type) + " in safetensors");
   }
 }
 
@@ -88,8 +123,8 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::filesystem::pa
   }
   ::close(fd);
   uint64_t n = safetensors::read_header_length(file->base_, file->size_, label);
-  file->header_ = safetensors::parse_header(
-      std::string_view(reinterpret_cast<const char*>(file->base_ + 8), n), file->size_, label);
+  file->header_ =
+      safetensors::parse_header(std::string_view(reinterpret_cast<const char*>(file->base_ + 8), n), file->size_, label);
   // Every dtype must be one torch can hold before any tensor is handed out.
   for (const auto& t : file->header_.tensors) to_scalar_type(t.dtype, label + ": tensor \"" + t.name + "\"");
   file->self_ = file;
@@ -107,7 +142,8 @@ at::Tensor SafetensorsFile::tensor(const safetensors::TensorInfo& info) const {
   if (info.byte_size() == 0) return at::empty(info.shape, at::TensorOptions().dtype(type));
   auto keep_alive = self_.lock();
   if (reinterpret_cast<uintptr_t>(data) % element == 0) {
-    return at::from_blob(data, info.shape, [keep_alive](void*) {}, at::TensorOptions().dtype(type));
+    return at::from_blob(
+        data, info.shape, [keep_alive](void*) {}, at::TensorOptions().dtype(type));
   }
   // Files from writers that do not pad the header may leave tensors misaligned.
   at::Tensor copy = at::empty(info.shape, at::TensorOptions().dtype(type));
@@ -153,7 +189,8 @@ WeightSet read_weights(const std::filesystem::path& path) {
   WeightSet set;
   const std::string name = path.filename().string();
   const std::string index_suffix = ".safetensors.index.json";
-  if (name.size() > index_suffix.size() && name.compare(name.size() - index_suffix.size(), index_suffix.size(), index_suffix) == 0) {
+  if (name.size() > index_suffix.size() &&
+      name.compare(name.size() - index_suffix.size(), index_suffix.size(), index_suffix) == 0) {
     json::Value index;
     try {
       index = json::parse(read_text_file(path));
@@ -184,9 +221,11 @@ WeightSet read_weights(const std::filesystem::path& path) {
       for (const auto& tensor : names) {
         auto it = set.source.find(tensor);
         if (it == set.source.end())
-          throw InputError(path.string() + ": weight_map puts \"" + tensor + "\" in " + shard + ", but that shard does not contain it");
+          throw InputError(path.string() + ": weight_map puts \"" + tensor + "\" in " + shard +
+                           ", but that shard does not contain it");
         if (it->second.filename() != shard)
-          throw InputError(path.string() + ": weight_map puts \"" + tensor + "\" in " + shard + ", but it is in " + it->second.filename().string());
+          throw InputError(path.string() + ": weight_map puts \"" + tensor + "\" in " + shard + ", but it is in " +
+                           it->second.filename().string());
       }
     return set;
   }

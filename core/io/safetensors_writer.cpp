@@ -12,8 +12,7 @@
 
 namespace steer {
 
-void write_safetensors(const std::filesystem::path& path,
-                       const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+void write_safetensors(const std::filesystem::path& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
                        const std::vector<std::pair<std::string, std::string>>& metadata) {
   struct Entry {
     std::string name;
@@ -23,7 +22,8 @@ void write_safetensors(const std::filesystem::path& path,
   std::vector<Entry> entries;
   std::set<std::string> names;
   for (const auto& [name, t] : tensors) {
-    if (name == "__metadata__") throw Error("cannot write " + path.string() + ": \"__metadata__\" is reserved, not a tensor name");
+    if (name == "__metadata__")
+      throw Error("cannot write " + path.string() + ": \"__metadata__\" is reserved, not a tensor name");
     if (!names.insert(name).second) throw Error("cannot write " + path.string() + ": tensor name \"" + name + "\" given twice");
     at::Tensor cpu = t.detach().to(at::kCPU).contiguous();
     entries.push_back({name, cpu, to_safetensors_dtype(cpu.scalar_type())});

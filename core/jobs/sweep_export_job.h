@@ -19,15 +19,15 @@ namespace steer {
 struct ExportedCell {
   const SweepPlan::Cell& cell;
   const GenerationResult& result;
-  bool reused;               // same settings as an earlier cell: its image, not generated again
-  const std::string& file;   // the image's file name inside the set folder
+  bool reused;              // same settings as an earlier cell: its image, not generated again
+  const std::string& file;  // the image's file name inside the set folder
 };
 using CellExported = std::function<void(const ExportedCell&)>;
 
 struct SweepExportJob {
   const SweepPlan& plan;
   SweepExportOptions options;
-  ModelIdentity identity;   // recorded in every sidecar
+  ModelIdentity identity;  // recorded in every sidecar
   SubjectSpec subject;
   std::string device = "cpu";
 };

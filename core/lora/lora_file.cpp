@@ -11,10 +11,10 @@
 #include <sstream>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/formats/json.h"
 #include "core/io/safetensors_file.h"
 #include "core/models/layers.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer {
 
@@ -67,8 +67,7 @@ std::string unsupported_kind(const std::string& key) {
 ParsedKey parse_kohya(const std::string& key) {
   ParsedKey p;
   p.kohya = true;
-  static const std::pair<const char*, int> prefixes[] = {
-      {"lora_unet_", 0}, {"lora_te_", 1}, {"lora_te1_", 1}, {"lora_te2_", 2}};
+  static const std::pair<const char*, int> prefixes[] = {{"lora_unet_", 0}, {"lora_te_", 1}, {"lora_te1_", 1}, {"lora_te2_", 2}};
   const size_t dot = key.find('.');
   const std::string name = key.substr(0, dot);
   const std::string suffix = dot == std::string::npos ? "" : key.substr(dot + 1);
@@ -194,8 +193,7 @@ class Resolver {
   std::string diffusers(const std::string& name) const {
     std::vector<std::string> candidates{name};
     auto replace_last = [&](const std::string& from, const std::string& to) {
-      if (ends_with(name, "." + from) || name == from)
-        candidates.push_back(name.substr(0, name.size() - from.size()) + to);
+      if (ends_with(name, "." + from) || name == from) candidates.push_back(name.substr(0, name.size() - from.size()) + to);
     };
     if (component_ == Component::Unet) {
       replace_last("to_out", "to_out.0");  // processor.to_out_lora
@@ -263,8 +261,8 @@ PeftSettings peft_settings(const json::Value& meta, Component component, const s
 }
 
 // PEFT's get_pattern_key: the first key k for which (.*\.)?(k)$ matches the whole layer name.
-std::optional<double> match_pattern(const std::vector<std::pair<std::string, double>>& patterns,
-                                    const std::string& name, const std::string& file, const char* which) {
+std::optional<double> match_pattern(const std::vector<std::pair<std::string, double>>& patterns, const std::string& name,
+                                    const std::string& file, const char* which) {
   for (const auto& [pattern, value] : patterns) {
     try {
       if (std::regex_match(name, std::regex("(.*\\.)?(" + pattern + ")"))) return value;
@@ -290,9 +288,7 @@ struct Layer {
 
 class Problems {
  public:
-  void add(const std::string& section, std::string line) {
-    sections_[index(section)].second.push_back(std::move(line));
-  }
+  void add(const std::string& section, std::string line) { sections_[index(section)].second.push_back(std::move(line)); }
   bool empty() const { return sections_.empty(); }
   std::string text() const {
     std::ostringstream os;
@@ -334,8 +330,7 @@ std::string describe_host(Module* m) {
 // Checks down/up against the host and returns them in the host's layout (a Linear gets 2-D
 // weights, a Conv2d 4-D; 1x1 weights convert either way), or adds a problem and returns false.
 bool fit_to_host(Module* host, const std::string& path, Layer& layer, Problems& problems) {
-  at::Tensor w =
-      dynamic_cast<Linear*>(host) ? dynamic_cast<Linear*>(host)->weight : dynamic_cast<Conv2d*>(host)->weight;
+  at::Tensor w = dynamic_cast<Linear*>(host) ? dynamic_cast<Linear*>(host)->weight : dynamic_cast<Conv2d*>(host)->weight;
   const bool conv = w.dim() == 4;
   const int64_t out = w.size(0), in = w.size(1);
   const int64_t rank = layer.down.dim() >= 1 ? layer.down.size(0) : -1;
@@ -343,12 +338,10 @@ bool fit_to_host(Module* host, const std::string& path, Layer& layer, Problems& 
     // accepted layouts: [rows, cols] / [rows, cols, 1, 1] for 1x1; [rows, cols, kh, kw] for conv
     if (conv) {
       if (t.dim() == 4 && t.size(0) == rows && t.size(1) == cols && t.size(2) == kh && t.size(3) == kw) return t;
-      if (t.dim() == 2 && kh == 1 && kw == 1 && t.size(0) == rows && t.size(1) == cols)
-        return t.view({rows, cols, 1, 1});
+      if (t.dim() == 2 && kh == 1 && kw == 1 && t.size(0) == rows && t.size(1) == cols) return t.view({rows, cols, 1, 1});
     } else {
       if (t.dim() == 2 && t.size(0) == rows && t.size(1) == cols) return t;
-      if (t.dim() == 4 && t.size(2) == 1 && t.size(3) == 1 && t.size(0) == rows && t.size(1) == cols)
-        return t.view({rows, cols});
+      if (t.dim() == 4 && t.size(2) == 1 && t.size(3) == 1 && t.size(0) == rows && t.size(1) == cols) return t.view({rows, cols});
     }
     return at::Tensor();
   };
@@ -358,16 +351,14 @@ bool fit_to_host(Module* host, const std::string& path, Layer& layer, Problems& 
   const int64_t kh = conv ? w.size(2) : 1, kw = conv ? w.size(3) : 1;
   at::Tensor down = as_host(layer.down, rank, in, kh, kw);
   if (!down.defined()) {
-    problems.add(kShape, layer.down_key + ": the file has " + shape_text(layer.down.sizes()) + ", layer " + path +
-                             " (" + describe_host(host) + ") needs " +
-                             expected(std::max<int64_t>(rank, 1), in, kh, kw));
+    problems.add(kShape, layer.down_key + ": the file has " + shape_text(layer.down.sizes()) + ", layer " + path + " (" +
+                             describe_host(host) + ") needs " + expected(std::max<int64_t>(rank, 1), in, kh, kw));
     return false;
   }
   at::Tensor up = as_host(layer.up, out, rank, 1, 1);
   if (!up.defined()) {
     problems.add(kShape, layer.up_key + ": the file has " + shape_text(layer.up.sizes()) + ", layer " + path + " (" +
-                             describe_host(host) + ") with rank " + std::to_string(rank) + " needs " +
-                             expected(out, rank, 1, 1));
+                             describe_host(host) + ") with rank " + std::to_string(rank) + " needs " + expected(out, rank, 1, 1));
     return false;
   }
   layer.down = down;
@@ -404,8 +395,7 @@ LoraFile read_lora_file(const std::filesystem::path& path, const StableDiffusion
   }
   const auto& header = st->header();
   if (header.tensors.empty())
-    throw InputError("LoRA file " + file +
-                     " holds no tensors: a LoRA has lora_down/lora_up (or lora_A/lora_B) weights");
+    throw InputError("LoRA file " + file + " holds no tensors: a LoRA has lora_down/lora_up (or lora_A/lora_B) weights");
 
   LoraFile result;
   result.path = path;
@@ -530,8 +520,8 @@ LoraFile read_lora_file(const std::filesystem::path& path, const StableDiffusion
     }
     if (!layer.down.defined()) continue;  // an alpha alone changes nothing
     if (layer.down.dim() != 2 && layer.down.dim() != 4) {
-      problems.add(kShape, layer.down_key + ": the file has " + shape_text(layer.down.sizes()) +
-                               ", a LoRA down weight is 2-D or 4-D");
+      problems.add(kShape,
+                   layer.down_key + ": the file has " + shape_text(layer.down.sizes()) + ", a LoRA down weight is 2-D or 4-D");
       continue;
     }
     const Module& root = layer.component == Component::Unet ? static_cast<const Module&>(model.unet())
@@ -544,8 +534,7 @@ LoraFile read_lora_file(const std::filesystem::path& path, const StableDiffusion
     double scale = 1.0;
     if (layer.alpha.defined()) {
       if (layer.alpha.numel() != 1) {
-        problems.add(kShape,
-                     layer.alpha_key + ": the file has " + shape_text(layer.alpha.sizes()) + ", alpha is one number");
+        problems.add(kShape, layer.alpha_key + ": the file has " + shape_text(layer.alpha.sizes()) + ", alpha is one number");
         continue;
       }
       const double a = layer.alpha.to(at::kDouble).item<double>();
@@ -556,8 +545,7 @@ LoraFile read_lora_file(const std::filesystem::path& path, const StableDiffusion
       // PEFT matches patterns against its own module names: the text encoder's have no
       // "text_model." under transformers 5.
       std::string peft_name = layer.module_path;
-      if (layer.component == Component::TextEncoder && starts_with(peft_name, "text_model."))
-        peft_name = peft_name.substr(11);
+      if (layer.component == Component::TextEncoder && starts_with(peft_name, "text_model.")) peft_name = peft_name.substr(11);
       std::optional<double> r = match_pattern(s.rank_pattern, peft_name, file, "rank_pattern");
       if (!r && s.r) r = static_cast<double>(*s.r);
       if (r && static_cast<int64_t>(*r) != rank) {
@@ -579,8 +567,7 @@ LoraFile read_lora_file(const std::filesystem::path& path, const StableDiffusion
 
   if (!problems.empty()) {
     std::ostringstream os;
-    os << "LoRA file " << file << " cannot be used with this " << family_name(model.family())
-       << " model:" << problems.text();
+    os << "LoRA file " << file << " cannot be used with this " << family_name(model.family()) << " model:" << problems.text();
     if (problems.has(kMissingLayer) || !other_model.empty()) {
       std::vector<std::string> all = missing_keys;
       all.insert(all.end(), other_model.begin(), other_model.end());
@@ -613,9 +600,8 @@ LoraAttachment::LoraAttachment(StableDiffusionModel& model, const LoraFile& lora
                            " is not a Linear or Conv2d layer of " + (part == 0 ? "this UNet" : "this text encoder") +
                            " (was the file read for another model?)");
         const at::Tensor& w = linear ? linear->weight : conv->weight;
-        const bool fits = t.branch.down.dim() == w.dim() && t.branch.up.dim() == w.dim() &&
-                          t.branch.down.size(1) == w.size(1) && t.branch.up.size(0) == w.size(0) &&
-                          t.branch.up.size(1) == t.branch.down.size(0) &&
+        const bool fits = t.branch.down.dim() == w.dim() && t.branch.up.dim() == w.dim() && t.branch.down.size(1) == w.size(1) &&
+                          t.branch.up.size(0) == w.size(0) && t.branch.up.size(1) == t.branch.down.size(0) &&
                           (w.dim() == 2 || (t.branch.down.size(2) == w.size(2) && t.branch.down.size(3) == w.size(3)));
         if (!fits)
           throw InputError("LoRA file " + lora.path.string() + ": its weights for " + t.module_path + " (down " +

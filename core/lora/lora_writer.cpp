@@ -78,8 +78,7 @@ void write_lora_file(const std::filesystem::path& path, const LoraFile& lora, Lo
   std::error_code ec;
   if (!std::filesystem::is_directory(parent, ec))
     throw Error("cannot write LoRA file " + file + ": the folder " + parent.string() + " does not exist");
-  if (lora.unet.empty() && lora.text_encoder.empty())
-    throw Error("cannot write LoRA file " + file + ": the LoRA has no layers");
+  if (lora.unet.empty() && lora.text_encoder.empty()) throw Error("cannot write LoRA file " + file + ": the LoRA has no layers");
   for (const auto& [k, v] : metadata)
     if (k == "lora_adapter_metadata" && naming == LoraNaming::Diffusers)
       throw Error("cannot write LoRA file " + file +
@@ -108,16 +107,15 @@ void write_lora_file(const std::filesystem::path& path, const LoraFile& lora, Lo
     std::vector<int64_t> ranks, conv_ranks;
     std::vector<double> alphas, conv_alphas;
     for (const auto& l : layers) {
-      const std::string name =
-          (l.component == "unet" ? "lora_unet_" : "lora_te_") + underscored(l.target->module_path);
+      const std::string name = (l.component == "unet" ? "lora_unet_" : "lora_te_") + underscored(l.target->module_path);
       tensors.emplace_back(name + ".lora_down.weight", weight(l.target->branch.down));
       tensors.emplace_back(name + ".lora_up.weight", weight(l.target->branch.up));
       // kohya stores alpha as a 0-d tensor; float32 unless that would round it
       at::Tensor alpha = at::scalar_tensor(l.alpha, at::kDouble);
       if (static_cast<double>(static_cast<float>(l.alpha)) == l.alpha) alpha = alpha.to(at::kFloat);
       tensors.emplace_back(name + ".alpha", alpha);
-      const bool conv = l.target->branch.down.dim() == 4 &&
-                        (l.target->branch.down.size(2) != 1 || l.target->branch.down.size(3) != 1);
+      const bool conv =
+          l.target->branch.down.dim() == 4 && (l.target->branch.down.size(2) != 1 || l.target->branch.down.size(3) != 1);
       (conv ? conv_ranks : ranks).push_back(l.rank);
       (conv ? conv_alphas : alphas).push_back(l.alpha);
     }
@@ -149,8 +147,7 @@ void write_lora_file(const std::filesystem::path& path, const LoraFile& lora, Lo
       std::vector<std::string> seen_targets;
       for (const Layer* l : mine) {
         std::string peft_name = l->target->module_path;  // PEFT's names: no "text_model." (reader's rule)
-        if (std::string(component) == "text_encoder" && starts_with(peft_name, "text_model."))
-          peft_name = peft_name.substr(11);
+        if (std::string(component) == "text_encoder" && starts_with(peft_name, "text_model.")) peft_name = peft_name.substr(11);
         if (l->rank != r) rank_pattern.set(regex_escaped(peft_name), json::Value(l->rank));
         if (l->alpha != alpha) alpha_pattern.set(regex_escaped(peft_name), json::Value(l->alpha));
         const std::string leaf = peft_name.substr(peft_name.rfind('.') + 1);
@@ -181,8 +178,7 @@ void write_lora_file(const std::filesystem::path& path, const LoraFile& lora, Lo
   }
   meta.emplace_back("format", "pt");
   meta.emplace_back("steer.lora_layers",
-                    std::to_string(lora.unet.size()) + " unet, " + std::to_string(lora.text_encoder.size()) +
-                        " text_encoder");
+                    std::to_string(lora.unet.size()) + " unet, " + std::to_string(lora.text_encoder.size()) + " text_encoder");
   for (const auto& [k, v] : metadata) {
     auto it = std::find_if(meta.begin(), meta.end(), [&](const auto& kv) { return kv.first == k; });
     if (it != meta.end())

@@ -24,8 +24,8 @@ struct BodyHolder : torch::CustomClassHolder {
 // body (LoRA branches, fine-tuned weights) are leaves of that inner graph, so their gradients
 // accumulate there directly; the node itself returns only the gradients of its inputs.
 struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
-  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
-                                                c10::intrusive_ptr<BodyHolder> holder, at::TensorList inputs) {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, c10::intrusive_ptr<BodyHolder> holder,
+                                                at::TensorList inputs) {
     ctx->saved_data["body"] = c10::IValue::make_capsule(holder);
     ctx->save_for_backward(inputs.vec());
     std::vector<at::Tensor> real(inputs.begin(), inputs.end() - 1);  // the last one is the anchor

@@ -52,7 +52,8 @@ VaeEncoder::VaeEncoder(const VaeConfig& c) {
     Module& block = blocks.append();
     Level level{};
     level.resnets = &block.register_module<ModuleList<ResnetBlock2D>>("resnets");
-    for (int64_t j = 0; j < c.layers_per_block; ++j) level.resnets->append(j == 0 ? in : ch[i], ch[i], 0, c.norm_num_groups, kVaeEps);
+    for (int64_t j = 0; j < c.layers_per_block; ++j)
+      level.resnets->append(j == 0 ? in : ch[i], ch[i], 0, c.norm_num_groups, kVaeEps);
     level.downsampler = nullptr;
     if (i + 1 < ch.size()) level.downsampler = &block.register_module<ModuleList<Downsample2D>>("downsamplers").append(ch[i], 0);
     levels_.push_back(level);
@@ -85,7 +86,8 @@ VaeDecoder::VaeDecoder(const VaeConfig& c) {
     Module& block = blocks.append();
     Level level{};
     level.resnets = &block.register_module<ModuleList<ResnetBlock2D>>("resnets");
-    for (int64_t j = 0; j < c.layers_per_block + 1; ++j) level.resnets->append(j == 0 ? in : out, out, 0, c.norm_num_groups, kVaeEps);
+    for (int64_t j = 0; j < c.layers_per_block + 1; ++j)
+      level.resnets->append(j == 0 ? in : out, out, 0, c.norm_num_groups, kVaeEps);
     level.upsampler = nullptr;
     if (i + 1 < n) level.upsampler = &block.register_module<ModuleList<Upsample2D>>("upsamplers").append(out);
     levels_.push_back(level);

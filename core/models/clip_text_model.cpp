@@ -31,11 +31,13 @@ at::Tensor ClipEncoderLayer::forward(const at::Tensor& x) const {
 ClipTextModel::ClipTextModel(ClipTextConfig config) : config_(std::move(config)) {
   const auto& c = config_;
   token_embedding_ = &register_module<Embedding>("text_model.embeddings.token_embedding", c.vocab_size, c.hidden_size);
-  position_embedding_ = &register_module<Embedding>("text_model.embeddings.position_embedding", c.max_position_embeddings, c.hidden_size);
+  position_embedding_ =
+      &register_module<Embedding>("text_model.embeddings.position_embedding", c.max_position_embeddings, c.hidden_size);
   layers_ = &register_module<ModuleList<ClipEncoderLayer>>("text_model.encoder.layers");
   final_layer_norm_ = &register_module<LayerNorm>("text_model.final_layer_norm", c.hidden_size, c.layer_norm_eps);
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_->append(config_);
-  if (config_.with_projection) text_projection_ = &register_module<Linear>("text_projection", config_.hidden_size, config_.projection_dim, false);
+  if (config_.with_projection)
+    text_projection_ = &register_module<Linear>("text_projection", config_.hidden_size, config_.projection_dim, false);
 }
 
 ClipTextOutput ClipTextModel::forward(const at::Tensor& ids, bool keep_hidden_states) const {

@@ -42,8 +42,7 @@ Linear::Linear(int64_t in, int64_t out, bool has_bias) : in_features(in), out_fe
 at::Tensor Linear::forward(const at::Tensor& x) const {
   at::Tensor y = at::linear(x, weight, bias);
   if (loras.empty()) return y;
-  return add_lora_terms(std::move(y), loras,
-                        [&](const LoraBranch& b) { return at::linear(at::linear(x, b.down), b.up); });
+  return add_lora_terms(std::move(y), loras, [&](const LoraBranch& b) { return at::linear(at::linear(x, b.down), b.up); });
 }
 
 Conv2d::Conv2d(int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_, bool has_bias)
@@ -78,8 +77,8 @@ Embedding::Embedding(int64_t count, int64_t dim) { register_parameter("weight", 
 
 at::Tensor Embedding::forward(const at::Tensor& ids) const { return at::embedding(weight, ids); }
 
-at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t heads,
-                                bool causal, bool upcast) {
+at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t heads, bool causal,
+                                bool upcast) {
   const int64_t batch = q.size(0), lq = q.size(1), lk = k.size(1), inner = q.size(2);
   const int64_t head_dim = inner / heads;
   auto split = [&](const at::Tensor& t, int64_t len) { return t.view({batch, len, heads, head_dim}).transpose(1, 2); };
@@ -96,8 +95,7 @@ at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const 
   return out.transpose(1, 2).reshape({batch, lq, inner});
 }
 
-at::Tensor timestep_embedding(const at::Tensor& t, int64_t dim, bool flip_sin_to_cos, double freq_shift,
-                              double max_period) {
+at::Tensor timestep_embedding(const at::Tensor& t, int64_t dim, bool flip_sin_to_cos, double freq_shift, double max_period) {
   const int64_t half = dim / 2;
   auto opts = at::TensorOptions().dtype(at::kFloat).device(t.device());
   at::Tensor exponent = at::arange(0, half, opts) * (-std::log(max_period)) / (static_cast<double>(half) - freq_shift);

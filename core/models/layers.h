@@ -63,8 +63,8 @@ class Embedding : public Module {
 // `causal` adds the upper-triangular mask (CLIP). `upcast` computes scores and softmax in
 // fp32 and casts back (the legacy diffusers processor's upcast_attention/upcast_softmax;
 // see docs/model-notes.md §4.4). Without it the fused SDPA kernel is used, as diffusers' AttnProcessor2_0 does.
-at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t heads,
-                                bool causal = false, bool upcast = false);
+at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t heads, bool causal = false,
+                                bool upcast = false);
 
 // Sinusoidal timestep embedding (diffusers get_timestep_embedding, docs/model-notes.md §4.1), computed
 // in fp32: t is (B,), result (B, dim).

@@ -3,7 +3,8 @@
 //   y = W·x + b + s_b · (alpha / rank) · up(down(x))
 // where s_b is a per-sample multiplier for batch item b. Personalization guidance runs
 // its two passes (prompt c at scale 1, ∅ at scale ω) as one batch-2 UNet call with
-// s = [ω, 1] (the batch is [∅, c], the order diffusers uses), so it costs what batched CFG costs (docs/guidance.md, "How PG stays free").
+// s = [ω, 1] (the batch is [∅, c], the order diffusers uses), so it costs what batched CFG costs (docs/guidance.md, "How PG stays
+// free").
 #include <ATen/core/Tensor.h>
 
 #include <memory>
@@ -11,8 +12,8 @@
 namespace steer {
 
 struct LoraBranch {
-  at::Tensor down;  // Linear: [rank, in]; Conv2d: [rank, in, kh, kw] (same stride/padding as the host)
-  at::Tensor up;    // Linear: [out, rank]; Conv2d: [out, rank, 1, 1]
+  at::Tensor down;     // Linear: [rank, in]; Conv2d: [rank, in, kh, kw] (same stride/padding as the host)
+  at::Tensor up;       // Linear: [out, rank]; Conv2d: [out, rank, 1, 1]
   double scale = 1.0;  // alpha / rank
 };
 

@@ -77,7 +77,8 @@ std::vector<int64_t> per_block(const json::Value& c, const std::string& file, co
   if (v->is_number()) return std::vector<int64_t>(blocks, get_int(c, file, key, fallback));
   auto list = get_int_list(c, file, key);
   if (list.size() != blocks)
-    bad(file, key, "has " + std::to_string(list.size()) + " entries but the model has " + std::to_string(blocks) + " down blocks");
+    bad(file, key,
+        "has " + std::to_string(list.size()) + " entries but the model has " + std::to_string(blocks) + " down blocks");
   return list;
 }
 
@@ -90,8 +91,9 @@ const char* const kFixConfig = "; the config is damaged: correct the value or ge
 void require_positive(const std::string& file, const std::string& key, int64_t v, const std::string& where = "") {
   if (v <= 0) bad(file, key, "must be a positive whole number, found " + std::to_string(v) + where + kFixConfig);
   if (v > kLargestCount)
-    bad(file, key, "is " + std::to_string(v) + where + ", larger than any model's (at most " + std::to_string(kLargestCount) + ")" +
-                       kFixConfig);
+    bad(file, key,
+        "is " + std::to_string(v) + where + ", larger than any model's (at most " + std::to_string(kLargestCount) + ")" +
+            kFixConfig);
 }
 
 // The per-block form: names the block when there is more than one.
@@ -156,14 +158,17 @@ UNetConfig UNetConfig::parse(const json::Value& c, const std::string& file) {
   require_positive(file, "conv_in_kernel", u.conv_in_kernel);
   require_positive(file, "conv_out_kernel", u.conv_out_kernel);
   if (u.downsample_padding < 0 || u.downsample_padding > 8)
-    bad(file, "downsample_padding", "must be a whole number from 0 to 8, found " + std::to_string(u.downsample_padding) + kFixConfig);
+    bad(file, "downsample_padding",
+        "must be a whole number from 0 to 8, found " + std::to_string(u.downsample_padding) + kFixConfig);
   for (size_t i = 0; i < n; ++i) {
     if (u.block_out_channels[i] % u.num_attention_heads[i] != 0)
-      bad(file, heads_key, "gives " + std::to_string(u.num_attention_heads[i]) + " heads, which do not divide the " +
-                                          std::to_string(u.block_out_channels[i]) + " channels of block " + std::to_string(i));
+      bad(file, heads_key,
+          "gives " + std::to_string(u.num_attention_heads[i]) + " heads, which do not divide the " +
+              std::to_string(u.block_out_channels[i]) + " channels of block " + std::to_string(i));
     if (u.block_out_channels[i] % u.norm_num_groups != 0)
-      bad(file, "norm_num_groups", "(" + std::to_string(u.norm_num_groups) + ") does not divide the " +
-                                       std::to_string(u.block_out_channels[i]) + " channels of block " + std::to_string(i));
+      bad(file, "norm_num_groups",
+          "(" + std::to_string(u.norm_num_groups) + ") does not divide the " + std::to_string(u.block_out_channels[i]) +
+              " channels of block " + std::to_string(i));
   }
 
   // Settings SD1.x/2.x/SDXL never use; refuse them rather than compute something else.
@@ -211,7 +216,8 @@ VaeConfig VaeConfig::parse(const json::Value& c, const std::string& file) {
   if (v.block_out_channels.empty()) bad(file, "block_out_channels", "is empty");
   // Each level halves the image (downscale_factor() is 2^(levels - 1)); SD's VAEs have 4.
   if (v.block_out_channels.size() > 16)
-    bad(file, "block_out_channels", "has " + std::to_string(v.block_out_channels.size()) + " levels; at most 16 are supported" + kFixConfig);
+    bad(file, "block_out_channels",
+        "has " + std::to_string(v.block_out_channels.size()) + " levels; at most 16 are supported" + kFixConfig);
   v.layers_per_block = get_int(c, file, "layers_per_block", 2);
   v.norm_num_groups = get_int(c, file, "norm_num_groups", 32);
   v.sample_size = get_int(c, file, "sample_size", 512);
@@ -230,7 +236,7 @@ VaeConfig VaeConfig::parse(const json::Value& c, const std::string& file) {
   v.force_upcast = get_bool(c, file, "force_upcast", false);
   const size_t n = v.block_out_channels.size();
   for (const auto& [key, allowed] : {std::pair<const char*, const char*>{"down_block_types", "DownEncoderBlock2D"},
-                                      std::pair<const char*, const char*>{"up_block_types", "UpDecoderBlock2D"}}) {
+                                     std::pair<const char*, const char*>{"up_block_types", "UpDecoderBlock2D"}}) {
     if (!c.contains(key)) continue;
     const auto types = get_string_list(c, file, key);
     for (const auto& t : types)
@@ -238,10 +244,12 @@ VaeConfig VaeConfig::parse(const json::Value& c, const std::string& file) {
     if (types.size() != n) bad(file, key, "must have one entry per block_out_channels entry");
   }
   const json::Value* act = c.find("act_fn");
-  if (act && !(act->is_string() && act->as_string() == "silu")) bad(file, "act_fn", "is " + act->dump() + "; only \"silu\" is supported");
+  if (act && !(act->is_string() && act->as_string() == "silu"))
+    bad(file, "act_fn", "is " + act->dump() + "; only \"silu\" is supported");
   for (int64_t ch : v.block_out_channels)
     if (ch <= 0 || ch % v.norm_num_groups != 0)
-      bad(file, "block_out_channels", "entry " + std::to_string(ch) + " is not a positive multiple of norm_num_groups " + std::to_string(v.norm_num_groups));
+      bad(file, "block_out_channels",
+          "entry " + std::to_string(ch) + " is not a positive multiple of norm_num_groups " + std::to_string(v.norm_num_groups));
   if (v.scaling_factor <= 0) bad(file, "scaling_factor", "must be positive");
   return v;
 }
@@ -269,10 +277,12 @@ ClipTextConfig ClipTextConfig::parse(const json::Value& c, const std::string& fi
   require_positive(file, "max_position_embeddings", t.max_position_embeddings);
   require_positive(file, "projection_dim", t.projection_dim);
   if (t.eos_token_id < 0 || t.eos_token_id >= t.vocab_size)
-    bad(file, "eos_token_id", "is " + std::to_string(t.eos_token_id) + ", not a token of the vocabulary (0 to " +
-                                  std::to_string(t.vocab_size - 1) + ")" + kFixConfig);
+    bad(file, "eos_token_id",
+        "is " + std::to_string(t.eos_token_id) + ", not a token of the vocabulary (0 to " + std::to_string(t.vocab_size - 1) +
+            ")" + kFixConfig);
   if (t.hidden_size % t.num_attention_heads != 0)
-    bad(file, "num_attention_heads", "(" + std::to_string(t.num_attention_heads) + ") does not divide hidden_size " + std::to_string(t.hidden_size));
+    bad(file, "num_attention_heads",
+        "(" + std::to_string(t.num_attention_heads) + ") does not divide hidden_size " + std::to_string(t.hidden_size));
   const json::Value* arch = c.find("architectures");
   if (arch && arch->is_array())
     for (const auto& a : arch->as_array())

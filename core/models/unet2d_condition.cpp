@@ -107,7 +107,8 @@ UNet2DConditionModel::UNet2DConditionModel(UNetConfig config) : config_(std::mov
   time_linear_1_ = &register_module<Linear>("time_embedding.linear_1", ch0, c.time_embed_dim());
   time_linear_2_ = &register_module<Linear>("time_embedding.linear_2", c.time_embed_dim(), c.time_embed_dim());
   if (c.addition_embed_type == "text_time") {
-    add_linear_1_ = &register_module<Linear>("add_embedding.linear_1", c.projection_class_embeddings_input_dim, c.time_embed_dim());
+    add_linear_1_ =
+        &register_module<Linear>("add_embedding.linear_1", c.projection_class_embeddings_input_dim, c.time_embed_dim());
     add_linear_2_ = &register_module<Linear>("add_embedding.linear_2", c.time_embed_dim(), c.time_embed_dim());
   }
   down_blocks_ = &register_module<ModuleList<UNetDownBlock>>("down_blocks");
@@ -123,18 +124,21 @@ UNet2DConditionModel::UNet2DConditionModel(UNetConfig config) : config_(std::mov
   conv_out_ = &register_module<Conv2d>("conv_out", ch0, c.out_channels, c.conv_out_kernel, 1, (c.conv_out_kernel - 1) / 2);
 }
 
-at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Tensor& timesteps, const UNetConditioning& cond) const {
+at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Tensor& timesteps,
+                                         const UNetConditioning& cond) const {
   const auto& c = config_;
   if (sample.dim() != 4 || sample.size(1) != c.in_channels)
     throw Error("UNet input must be (batch, " + std::to_string(c.in_channels) + ", height, width)");
   const int64_t batch = sample.size(0);
   const at::Tensor& context = cond.encoder_hidden_states;
   if (!context.defined() || context.dim() != 3 || context.size(0) != batch || context.size(2) != c.cross_attention_dim[0])
-    throw Error("UNet conditioning must be (batch " + std::to_string(batch) + ", tokens, " + std::to_string(c.cross_attention_dim[0]) + ")");
+    throw Error("UNet conditioning must be (batch " + std::to_string(batch) + ", tokens, " +
+                std::to_string(c.cross_attention_dim[0]) + ")");
 
   at::Tensor t = timesteps.dim() == 0 ? timesteps.reshape({1}).expand({batch}) : timesteps;
   // The sinusoidal embedding is always computed in fp32, then cast (docs/model-notes.md §4.1).
-  at::Tensor t_emb = timestep_embedding(t.to(sample.device()), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift).to(sample.scalar_type());
+  at::Tensor t_emb = timestep_embedding(t.to(sample.device()), c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift)
+                         .to(sample.scalar_type());
   at::Tensor emb = time_linear_2_->forward(at::silu(time_linear_1_->forward(t_emb)));
   if (add_linear_1_) {
     if (!cond.text_embeds.defined() || !cond.time_ids.defined())

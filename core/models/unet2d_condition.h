@@ -65,7 +65,10 @@ class UNet2DConditionModel : public Module {
   // When set, called with a block label and its output ("down.0", "mid", "up.3") for
   // layer-wise parity debugging.
   using Probe = void (*)(void* user, const char* label, const at::Tensor& value);
-  void set_probe(Probe probe, void* user) { probe_ = probe; probe_user_ = user; }
+  void set_probe(Probe probe, void* user) {
+    probe_ = probe;
+    probe_user_ = user;
+  }
 
  private:
   UNetConfig config_;

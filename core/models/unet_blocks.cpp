@@ -45,7 +45,6 @@ at::Tensor Upsample2D::forward(const at::Tensor& x, std::optional<std::pair<int6
   return conv_->forward(at::upsample_nearest2d(x, {h, w}));
 }
 
-
 Attention::Attention(int64_t query_dim, int64_t context_dim, int64_t heads, int64_t head_dim, bool qkv_bias, bool upcast)
     : heads_(heads), upcast_(upcast) {
   const int64_t inner = heads * head_dim;

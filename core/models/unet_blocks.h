@@ -76,8 +76,8 @@ class BasicTransformerBlock : public Module {
 // Transformer2DModel, continuous input (docs/model-notes.md §4.6).
 class Transformer2DModel : public Module {
  public:
-  Transformer2DModel(int64_t channels, int64_t heads, int64_t layers, int64_t context_dim, int64_t groups,
-                     bool linear_projection, bool upcast);
+  Transformer2DModel(int64_t channels, int64_t heads, int64_t layers, int64_t context_dim, int64_t groups, bool linear_projection,
+                     bool upcast);
   // Checkpointed (core/models/activation_checkpointing.h) when training asks for it.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& context) const;
 

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer {
 namespace fs = std::filesystem;
@@ -71,8 +71,7 @@ ModelSummary summarize_model(const StableDiffusionModel& loaded) {
   summary.family = family_name(model->family());
   summary.pipeline_class = folder.pipeline_class();
   summary.prediction_type = model->prediction_type();
-  summary.native_resolution =
-      static_cast<int>(model->unet().config().sample_size * model->vae().config().downscale_factor());
+  summary.native_resolution = static_cast<int>(model->unet().config().sample_size * model->vae().config().downscale_factor());
 
   auto add_weighted = [&](const std::string& name, const Module& module, const std::string& detail) {
     const auto& component = folder.component(name);
@@ -80,7 +79,8 @@ ModelSummary summarize_model(const StableDiffusionModel& loaded) {
     c.name = name;
     c.class_name = component.class_name;
     c.detail = detail;
-    const fs::path weights = find_component_weights(component.folder, weights_stem_for_library(component.library), options.variant);
+    const fs::path weights =
+        find_component_weights(component.folder, weights_stem_for_library(component.library), options.variant);
     if (weights.filename().string().find("fp16") != std::string::npos) summary.weights_variant = "fp16";
     summarize_weights(weights, module, c);
     c.parameter_count = module.parameter_count();
@@ -110,8 +110,8 @@ ModelSummary summarize_model(const StableDiffusionModel& loaded) {
   ComponentSummary tok;
   tok.name = "tokenizer";
   tok.class_name = folder.component("tokenizer").class_name;
-  tok.detail = "vocabulary " + std::to_string(model->tokenizer().vocab_size()) + ", " + std::to_string(model->tokenizer().max_length()) +
-               " tokens, pads with '" + model->tokenizer().pad_token() + "'";
+  tok.detail = "vocabulary " + std::to_string(model->tokenizer().vocab_size()) + ", " +
+               std::to_string(model->tokenizer().max_length()) + " tokens, pads with '" + model->tokenizer().pad_token() + "'";
   summary.components.push_back(tok);
 
   ComponentSummary sched;
@@ -119,9 +119,9 @@ ModelSummary summarize_model(const StableDiffusionModel& loaded) {
   sched.class_name = folder.component("scheduler").class_name;
   const auto& sc = model->scheduler_config();
   std::ostringstream sched_detail;
-  sched_detail << json::string_or(sc, "beta_schedule", "linear") << " betas " << json::number_or(sc, "beta_start", 0.0001) << " to "
-               << json::number_or(sc, "beta_end", 0.02) << ", " << json::int_or(sc, "num_train_timesteps", 1000) << " train steps, "
-               << model->prediction_type();
+  sched_detail << json::string_or(sc, "beta_schedule", "linear") << " betas " << json::number_or(sc, "beta_start", 0.0001)
+               << " to " << json::number_or(sc, "beta_end", 0.02) << ", " << json::int_or(sc, "num_train_timesteps", 1000)
+               << " train steps, " << model->prediction_type();
   sched.detail = sched_detail.str();
   summary.components.push_back(sched);
   return summary;

@@ -39,7 +39,8 @@ void add_text_model_prefix_if_flattened(WeightSet& weights) {
   std::map<std::string, at::Tensor> tensors;
   std::map<std::string, fs::path> source;
   for (auto& [name, tensor] : weights.tensors) {
-    const bool inner = name.rfind("embeddings.", 0) == 0 || name.rfind("encoder.", 0) == 0 || name.rfind("final_layer_norm.", 0) == 0;
+    const bool inner =
+        name.rfind("embeddings.", 0) == 0 || name.rfind("encoder.", 0) == 0 || name.rfind("final_layer_norm.", 0) == 0;
     const std::string key = inner ? "text_model." + name : name;
     tensors[key] = tensor;
     source[key] = weights.source[name];
@@ -72,13 +73,14 @@ std::unique_ptr<UNet2DConditionModel> load_unet(const fs::path& folder, const Lo
 }
 
 std::unique_ptr<AutoencoderKL> load_vae(const fs::path& folder, const LoadOptions& options) {
-  return load_component<AutoencoderKL, VaeConfig>(folder, "diffusion_pytorch_model", "vae", options, &rename_legacy_vae_attention_keys);
+  return load_component<AutoencoderKL, VaeConfig>(folder, "diffusion_pytorch_model", "vae", options,
+                                                  &rename_legacy_vae_attention_keys);
 }
 
 std::unique_ptr<ClipTextModel> load_clip_text_model(const fs::path& folder, const LoadOptions& options) {
   // Some files store the position_ids buffer; it is never used (docs/model-notes.md §3.3).
-  return load_component<ClipTextModel, ClipTextConfig>(folder, "model", "text_encoder", options, &add_text_model_prefix_if_flattened,
-                                                      {"embeddings.position_ids"});
+  return load_component<ClipTextModel, ClipTextConfig>(folder, "model", "text_encoder", options,
+                                                       &add_text_model_prefix_if_flattened, {"embeddings.position_ids"});
 }
 
 std::unique_ptr<StableDiffusionModel> StableDiffusionModel::load(const fs::path& folder_path, const LoadOptions& options) {
@@ -104,7 +106,8 @@ std::unique_ptr<StableDiffusionModel> StableDiffusionModel::load(const fs::path&
   model->family_ = te.hidden_act == "quick_gelu" ? ModelFamily::SD1 : ModelFamily::SD2;
   const auto& unet = model->unet_->config();
   if (unet.cross_attention_dim[0] != te.hidden_size)
-    throw InputError(folder_path.string() + ": the unet expects text features of width " + std::to_string(unet.cross_attention_dim[0]) +
+    throw InputError(folder_path.string() + ": the unet expects text features of width " +
+                     std::to_string(unet.cross_attention_dim[0]) +
                      " (unet/config.json cross_attention_dim) but the text encoder produces " + std::to_string(te.hidden_size) +
                      " (text_encoder/config.json hidden_size): the components come from different model families");
   if (model->vae_->config().latent_channels != unet.in_channels)

@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-
 #include "core/sampling/noise.h"
 #include "core/sampling/prediction.h"
 #include "core/sampling/schedule_math.h"
@@ -25,7 +24,9 @@ std::vector<int64_t> DdimSampler::spaced_timesteps(const NoiseSchedule& schedule
       for (int64_t j = n - 1; j >= 0; --j) ts.push_back(j * ratio + schedule.config().steps_offset);
       break;
     }
-    case TimestepSpacing::Trailing: ts = trailing_timesteps(T, n); break;
+    case TimestepSpacing::Trailing:
+      ts = trailing_timesteps(T, n);
+      break;
   }
   return ts;
 }

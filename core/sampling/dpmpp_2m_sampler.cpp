@@ -29,7 +29,9 @@ DpmSchedule DpmSchedule::make(const NoiseSchedule& schedule, int steps, bool kar
       for (int64_t j = n; j >= 1; --j) s.timesteps.push_back(j * ratio + schedule.config().steps_offset);
       break;
     }
-    case TimestepSpacing::Trailing: s.timesteps = trailing_timesteps(T, n); break;
+    case TimestepSpacing::Trailing:
+      s.timesteps = trailing_timesteps(T, n);
+      break;
   }
   if (karras) {
     // The full trained range (docs/model-notes.md §6.10), unless the config sets one; rounded timesteps.
@@ -56,7 +58,9 @@ DpmSchedule DpmSchedule::make(const NoiseSchedule& schedule, int steps, bool kar
 }
 
 DpmPlusPlus2MSampler::DpmPlusPlus2MSampler(const NoiseSchedule& schedule, int steps, bool karras_sigmas)
-    : Sampler(steps), schedule_(DpmSchedule::make(schedule, steps, karras_sigmas)), prediction_type_(schedule.prediction_type()) {}
+    : Sampler(steps),
+      schedule_(DpmSchedule::make(schedule, steps, karras_sigmas)),
+      prediction_type_(schedule.prediction_type()) {}
 
 double DpmPlusPlus2MSampler::timestep(int i) const {
   check_index(i);

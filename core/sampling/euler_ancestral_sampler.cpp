@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-
 #include "core/sampling/noise.h"
 #include "core/sampling/prediction.h"
 #include "core/sampling/schedule_math.h"
@@ -14,7 +13,8 @@ using sampling_detail::torch_pow;
 
 EulerAncestralSampler::EulerAncestralSampler(const NoiseSchedule& schedule, int steps) : EulerSampler(schedule, steps, false) {}
 
-at::Tensor EulerAncestralSampler::step(const at::Tensor& model_output, int i, const at::Tensor& x, at::Generator& noise_generator) {
+at::Tensor EulerAncestralSampler::step(const at::Tensor& model_output, int i, const at::Tensor& x,
+                                       at::Generator& noise_generator) {
   check_index(i);
   const float sigma = schedule_.sigmas[i];
   const at::Tensor sample = x.to(at::kFloat);

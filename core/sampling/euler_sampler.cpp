@@ -55,7 +55,9 @@ EulerSchedule EulerSchedule::make(const NoiseSchedule& schedule, int steps, bool
 }
 
 EulerSampler::EulerSampler(const NoiseSchedule& schedule, int steps, bool karras_sigmas)
-    : Sampler(steps), schedule_(EulerSchedule::make(schedule, steps, karras_sigmas)), prediction_type_(schedule.prediction_type()) {}
+    : Sampler(steps),
+      schedule_(EulerSchedule::make(schedule, steps, karras_sigmas)),
+      prediction_type_(schedule.prediction_type()) {}
 
 double EulerSampler::timestep(int i) const {
   check_index(i);

@@ -65,9 +65,12 @@ std::string prediction_type_name(PredictionType p) { return p == PredictionType:
 
 std::string timestep_spacing_name(TimestepSpacing s) {
   switch (s) {
-    case TimestepSpacing::Leading: return "leading";
-    case TimestepSpacing::Linspace: return "linspace";
-    case TimestepSpacing::Trailing: return "trailing";
+    case TimestepSpacing::Leading:
+      return "leading";
+    case TimestepSpacing::Linspace:
+      return "linspace";
+    case TimestepSpacing::Trailing:
+      return "trailing";
   }
   return "?";
 }
@@ -85,24 +88,35 @@ ScheduleConfig ScheduleConfig::parse(const json::Value& c, const std::string& fi
     if (!(b > 0.0 && b < 1.0)) bad(file, key, "must be between 0 and 1 (exclusive), found " + member(c, key)->dump());
   }
   if (const json::Value* tb = member(c, "trained_betas"))
-    bad(file, "trained_betas", "is set (" + std::to_string(tb->is_array() ? tb->as_array().size() : 0) +
-                                    " values); only beta_start/beta_end/beta_schedule schedules are supported, "
-                                    "set it to null");
+    bad(file, "trained_betas",
+        "is set (" + std::to_string(tb->is_array() ? tb->as_array().size() : 0) +
+            " values); only beta_start/beta_end/beta_schedule schedules are supported, "
+            "set it to null");
   if (auto bs = get_string(c, file, "beta_schedule")) {
-    if (*bs == "linear") s.beta_schedule = BetaSchedule::Linear;
-    else if (*bs == "scaled_linear") s.beta_schedule = BetaSchedule::ScaledLinear;
-    else bad(file, "beta_schedule", "is \"" + *bs + "\"; supported: \"scaled_linear\", \"linear\"");
+    if (*bs == "linear")
+      s.beta_schedule = BetaSchedule::Linear;
+    else if (*bs == "scaled_linear")
+      s.beta_schedule = BetaSchedule::ScaledLinear;
+    else
+      bad(file, "beta_schedule", "is \"" + *bs + "\"; supported: \"scaled_linear\", \"linear\"");
   }
   if (auto pt = get_string(c, file, "prediction_type")) {
-    if (*pt == "epsilon") s.prediction_type = PredictionType::Epsilon;
-    else if (*pt == "v_prediction") s.prediction_type = PredictionType::VPrediction;
-    else bad(file, "prediction_type", "is \"" + *pt + "\"; supported: \"epsilon\", \"v_prediction\"");
+    if (*pt == "epsilon")
+      s.prediction_type = PredictionType::Epsilon;
+    else if (*pt == "v_prediction")
+      s.prediction_type = PredictionType::VPrediction;
+    else
+      bad(file, "prediction_type", "is \"" + *pt + "\"; supported: \"epsilon\", \"v_prediction\"");
   }
   if (auto sp = get_string(c, file, "timestep_spacing")) {
-    if (*sp == "leading") s.timestep_spacing = TimestepSpacing::Leading;
-    else if (*sp == "linspace") s.timestep_spacing = TimestepSpacing::Linspace;
-    else if (*sp == "trailing") s.timestep_spacing = TimestepSpacing::Trailing;
-    else bad(file, "timestep_spacing", "is \"" + *sp + "\"; supported: \"leading\", \"linspace\", \"trailing\"");
+    if (*sp == "leading")
+      s.timestep_spacing = TimestepSpacing::Leading;
+    else if (*sp == "linspace")
+      s.timestep_spacing = TimestepSpacing::Linspace;
+    else if (*sp == "trailing")
+      s.timestep_spacing = TimestepSpacing::Trailing;
+    else
+      bad(file, "timestep_spacing", "is \"" + *sp + "\"; supported: \"leading\", \"linspace\", \"trailing\"");
   }
   s.steps_offset = get_int(c, file, "steps_offset", s.steps_offset);
   if (s.steps_offset < 0 || s.steps_offset >= s.num_train_timesteps)
@@ -110,7 +124,8 @@ ScheduleConfig ScheduleConfig::parse(const json::Value& c, const std::string& fi
   s.set_alpha_to_one = get_bool(c, file, "set_alpha_to_one", s.set_alpha_to_one);
   s.clip_sample = get_bool(c, file, "clip_sample", s.clip_sample);
   s.clip_sample_range = get_number(c, file, "clip_sample_range", s.clip_sample_range);
-  if (!(s.clip_sample_range > 0.0)) bad(file, "clip_sample_range", "must be positive, found " + member(c, "clip_sample_range")->dump());
+  if (!(s.clip_sample_range > 0.0))
+    bad(file, "clip_sample_range", "must be positive, found " + member(c, "clip_sample_range")->dump());
   s.rescale_betas_zero_snr = get_bool(c, file, "rescale_betas_zero_snr", s.rescale_betas_zero_snr);
   for (const char* key : {"sigma_min", "sigma_max"}) {
     if (!member(c, key)) continue;

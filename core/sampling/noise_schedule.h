@@ -58,9 +58,7 @@ class NoiseSchedule {
   const ScheduleConfig& config() const { return config_; }
   int num_train_timesteps() const { return config_.num_train_timesteps; }
   PredictionType prediction_type() const { return config_.prediction_type; }
-  TimestepSpacing spacing_or(TimestepSpacing class_default) const {
-    return config_.timestep_spacing.value_or(class_default);
-  }
+  TimestepSpacing spacing_or(TimestepSpacing class_default) const { return config_.timestep_spacing.value_or(class_default); }
 
   const std::vector<float>& betas() const { return betas_; }
   // DDIMScheduler.alphas_cumprod (ᾱ_t, t = 0..T-1).

@@ -30,10 +30,14 @@ SamplerKind parse_sampler_name(const std::string& name) {
 
 std::string sampler_name(SamplerKind kind) {
   switch (kind) {
-    case SamplerKind::Ddim: return "ddim";
-    case SamplerKind::Euler: return "euler";
-    case SamplerKind::EulerAncestral: return "euler_a";
-    case SamplerKind::DpmPlusPlus2M: return "dpmpp_2m";
+    case SamplerKind::Ddim:
+      return "ddim";
+    case SamplerKind::Euler:
+      return "euler";
+    case SamplerKind::EulerAncestral:
+      return "euler_a";
+    case SamplerKind::DpmPlusPlus2M:
+      return "dpmpp_2m";
   }
   return "?";
 }
@@ -49,10 +53,14 @@ std::unique_ptr<Sampler> make_sampler(const SamplerSettings& settings, const Noi
     throw InputError("\"karras_sigmas\" is available for the euler and dpmpp_2m samplers only, not " +
                      sampler_name(settings.kind));
   switch (settings.kind) {
-    case SamplerKind::Ddim: return std::make_unique<DdimSampler>(schedule, steps, settings.eta);
-    case SamplerKind::Euler: return std::make_unique<EulerSampler>(schedule, steps, settings.karras_sigmas);
-    case SamplerKind::EulerAncestral: return std::make_unique<EulerAncestralSampler>(schedule, steps);
-    case SamplerKind::DpmPlusPlus2M: return std::make_unique<DpmPlusPlus2MSampler>(schedule, steps, settings.karras_sigmas);
+    case SamplerKind::Ddim:
+      return std::make_unique<DdimSampler>(schedule, steps, settings.eta);
+    case SamplerKind::Euler:
+      return std::make_unique<EulerSampler>(schedule, steps, settings.karras_sigmas);
+    case SamplerKind::EulerAncestral:
+      return std::make_unique<EulerAncestralSampler>(schedule, steps);
+    case SamplerKind::DpmPlusPlus2M:
+      return std::make_unique<DpmPlusPlus2MSampler>(schedule, steps, settings.karras_sigmas);
   }
   throw std::logic_error("unknown sampler kind");
 }

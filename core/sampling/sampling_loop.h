@@ -14,7 +14,6 @@
 
 namespace steer {
 
-
 // The model output (ε or v, per the schedule) for the scaled input at a step; guidance
 // (CFG, autoguidance, personalization guidance) lives in here.
 using PredictionFn = std::function<at::Tensor(const at::Tensor& model_input, double timestep, int step)>;

@@ -90,8 +90,8 @@ void check_spaced_timesteps(const std::vector<double>& timesteps, int64_t n, int
   const std::string what = "\"steps\" " + std::to_string(n) + " with \"" + spacing + "\" timestep spacing";
   if (static_cast<int64_t>(timesteps.size()) != n)
     throw InputError(what + " cannot be reproduced: diffusers' schedule for it has " + std::to_string(timesteps.size()) +
-                     " timesteps, the last one -1 (a rounding artefact of numpy.arange); use " + std::to_string(n - 1) +
-                     " or " + std::to_string(n + 1) + " steps");
+                     " timesteps, the last one -1 (a rounding artefact of numpy.arange); use " + std::to_string(n - 1) + " or " +
+                     std::to_string(n + 1) + " steps");
   for (double t : timesteps)
     if (t < 0.0 || t > static_cast<double>(T - 1))
       throw InputError(what + " and \"steps_offset\" " + std::to_string(steps_offset) + " gives timestep " +

@@ -72,9 +72,8 @@ json::Value parse_json_file(const fs::path& path, std::string_view text, bool re
         ++column;
       }
     }
-    throw InputError(path.string() + ": not valid JSON at line " + std::to_string(line) + ", column " +
-                     std::to_string(column) + " (" + e.what() +
-                     "). Replace the file with the one of the original tokenizer.");
+    throw InputError(path.string() + ": not valid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) +
+                     " (" + e.what() + "). Replace the file with the one of the original tokenizer.");
   }
 }
 
@@ -132,9 +131,7 @@ void split_on_specials(std::u32string_view text, const std::vector<SpecialToken>
   for (size_t i = 0; i < text.size();) {
     const SpecialToken* best = nullptr;
     for (const auto& t : specials)
-      if (!t.content.empty() && starts_with(text, i, t.content) &&
-          (!best || t.content.size() > best->content.size()))
-        best = &t;
+      if (!t.content.empty() && starts_with(text, i, t.content) && (!best || t.content.size() > best->content.size())) best = &t;
     if (!best) {
       ++i;
       continue;
@@ -154,8 +151,8 @@ struct ClipTokenizer::Impl {
   std::unordered_map<int32_t, std::string> id_to_token;
   // (left id, right id) -> (rank, merged id)
   std::unordered_map<uint64_t, std::pair<uint32_t, int32_t>> merges;
-  std::array<int32_t, 256> byte_id{};        // vocab id of that character, or -1
-  std::array<int32_t, 256> byte_end_id{};    // vocab id of that character + "</w>", or -1
+  std::array<int32_t, 256> byte_id{};      // vocab id of that character, or -1
+  std::array<int32_t, 256> byte_end_id{};  // vocab id of that character + "</w>", or -1
   std::unordered_map<char32_t, uint8_t> symbol_to_byte;
 
   std::vector<SpecialToken> raw_specials;         // matched on the raw text
@@ -322,8 +319,8 @@ void load_vocab(ClipTokenizer::Impl& impl, const fs::path& path) {
   // Duplicates are checked below with a hash map (the parser's check is quadratic).
   const json::Value root = parse_json_file(path, text, false);
   if (!root.is_object())
-    throw InputError(path.string() + ": expected a JSON object mapping tokens to ids, found " +
-                     root.dump().substr(0, 40) + ". Replace the file with the one of the original tokenizer.");
+    throw InputError(path.string() + ": expected a JSON object mapping tokens to ids, found " + root.dump().substr(0, 40) +
+                     ". Replace the file with the one of the original tokenizer.");
   const auto& entries = root.as_object();
   impl.vocab.reserve(entries.size());
   for (const auto& [token, value] : entries) {
@@ -490,9 +487,8 @@ void load_special_tokens(ClipTokenizer::Impl& impl, const fs::path& dir) {
     if (const json::Value* v = config->find("model_max_length"); v && !v->is_null()) {
       const double d = v->is_number() ? v->as_number() : -1;
       if (!(d >= 2 && d <= kLargestMaxLength && d == static_cast<double>(static_cast<int64_t>(d))))
-        throw InputError(config_path.string() + ": \"model_max_length\" is " + v->dump() +
-                         "; expected an integer from 2 to " + std::to_string(kLargestMaxLength) +
-                         ". CLIP text encoders take 77 tokens: set it to 77.");
+        throw InputError(config_path.string() + ": \"model_max_length\" is " + v->dump() + "; expected an integer from 2 to " +
+                         std::to_string(kLargestMaxLength) + ". CLIP text encoders take 77 tokens: set it to 77.");
       impl.max_length = static_cast<int>(d);
     }
   }

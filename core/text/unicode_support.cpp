@@ -37,8 +37,8 @@ constexpr char32_t kHangulNCount = kHangulVCount * kHangulTCount, kHangulSCount 
 
 template <typename Range, size_t N>
 const Range* find_range(const Range (&table)[N], char32_t c) {
-  auto it = std::upper_bound(std::begin(table), std::end(table), c,
-                             [](char32_t value, const Range& r) { return value < r.first; });
+  auto it =
+      std::upper_bound(std::begin(table), std::end(table), c, [](char32_t value, const Range& r) { return value < r.first; });
   if (it == std::begin(table)) return nullptr;
   --it;
   return c <= it->last ? &*it : nullptr;
@@ -68,8 +68,7 @@ void decompose(char32_t c, std::u32string& out) {
 char32_t compose(char32_t a, char32_t b) {
   if (a >= kHangulLBase && a < kHangulLBase + kHangulLCount && b >= kHangulVBase && b < kHangulVBase + kHangulVCount)
     return kHangulSBase + ((a - kHangulLBase) * kHangulVCount + (b - kHangulVBase)) * kHangulTCount;
-  if (is_hangul_syllable(a) && (a - kHangulSBase) % kHangulTCount == 0 && b > kHangulTBase &&
-      b < kHangulTBase + kHangulTCount)
+  if (is_hangul_syllable(a) && (a - kHangulSBase) % kHangulTCount == 0 && b > kHangulTBase && b < kHangulTBase + kHangulTCount)
     return a + (b - kHangulTBase);
   auto it = std::lower_bound(std::begin(kCompositions), std::end(kCompositions), std::pair{a, b},
                              [](const Composition& c, const std::pair<char32_t, char32_t>& key) {

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/models/layers.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer::training {
 
@@ -32,8 +32,8 @@ std::vector<std::string> target_suffixes(const std::string& component, const Lor
 
 std::vector<std::string> lora_target_paths(const StableDiffusionModel& model, const std::string& component,
                                            const LoraTargetChoice& choice) {
-  const Module& root = component == "unet" ? static_cast<const Module&>(model.unet())
-                                           : static_cast<const Module&>(model.text_encoder());
+  const Module& root =
+      component == "unet" ? static_cast<const Module&>(model.unet()) : static_cast<const Module&>(model.text_encoder());
   const auto suffixes = target_suffixes(component, choice);
   std::vector<std::string> out;
   for (const auto& [path, module] : root.named_modules()) {
@@ -47,15 +47,14 @@ std::vector<std::string> lora_target_paths(const StableDiffusionModel& model, co
   return out;
 }
 
-LoraFile initial_lora(const StableDiffusionModel& model, const LoraTargetChoice& choice, int rank, double alpha,
-                      uint64_t seed) {
+LoraFile initial_lora(const StableDiffusionModel& model, const LoraTargetChoice& choice, int rank, double alpha, uint64_t seed) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   LoraFile lora;
   lora.naming = "kohya";
   lora.path = "(new LoRA)";
   auto add = [&](const std::string& component, std::vector<LoraTarget>& out) {
-    const Module& root = component == "unet" ? static_cast<const Module&>(model.unet())
-                                             : static_cast<const Module&>(model.text_encoder());
+    const Module& root =
+        component == "unet" ? static_cast<const Module&>(model.unet()) : static_cast<const Module&>(model.text_encoder());
     for (const auto& path : lora_target_paths(model, component, choice)) {
       const auto* linear = dynamic_cast<const Linear*>(root.find_module(path));
       const int64_t in = linear->weight.size(1), out_features = linear->weight.size(0);

@@ -31,8 +31,7 @@ std::vector<std::string> lora_target_paths(const StableDiffusionModel& model, co
 
 // A fresh LoRA over those targets, drawn on a CPU generator seeded with `seed` (the same seed
 // gives the same weights on every device).
-LoraFile initial_lora(const StableDiffusionModel& model, const LoraTargetChoice& choice, int rank, double alpha,
-                      uint64_t seed);
+LoraFile initial_lora(const StableDiffusionModel& model, const LoraTargetChoice& choice, int rank, double alpha, uint64_t seed);
 
 }  // namespace training
 }  // namespace steer

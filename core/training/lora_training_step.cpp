@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/lora/lora_file.h"
 #include "core/models/layers.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer::training {
 
@@ -114,11 +114,9 @@ LossParts training_loss(const StableDiffusionModel& model, const at::Tensor& alp
   UNetConditioning cond;
   cond.encoder_hidden_states = batch.encoder_hidden_states.to(device, compute);
   at::Tensor pred = model.unet().forward(noisy.to(compute), t, cond).to(at::kFloat);
-  at::Tensor target =
-      objective.prediction == PredictionType::VPrediction ? get_velocity(alphas_cumprod, x0, noise, t) : noise;
+  at::Tensor target = objective.prediction == PredictionType::VPrediction ? get_velocity(alphas_cumprod, x0, noise, t) : noise;
   if (batch.prior_target.defined()) {
-    if (!objective.prior_preservation)
-      throw std::invalid_argument("training_loss: a prior target without prior preservation");
+    if (!objective.prior_preservation) throw std::invalid_argument("training_loss: a prior target without prior preservation");
     const int64_t half = target.size(0) / 2;
     target = at::cat({target.slice(0, 0, half), batch.prior_target.to(device, at::kFloat)});
   }
@@ -144,8 +142,8 @@ LossParts training_loss(const StableDiffusionModel& model, const at::Tensor& alp
   return out;
 }
 
-StepResult lora_training_step(const StableDiffusionModel& model, const at::Tensor& alphas_cumprod,
-                              const TrainingBatch& batch, const TrainingObjective& objective, AdamW& optimizer) {
+StepResult lora_training_step(const StableDiffusionModel& model, const at::Tensor& alphas_cumprod, const TrainingBatch& batch,
+                              const TrainingObjective& objective, AdamW& optimizer) {
   if (c10::InferenceMode::is_enabled())
     throw std::logic_error("lora_training_step: called under c10::InferenceMode (autograd is needed)");
   c10::AutoGradMode grad(true);

@@ -122,8 +122,8 @@ struct StepResult {
 };
 
 // zero_grad, loss, backward, optimizer.step(). Autograd on; throws std::logic_error under InferenceMode.
-StepResult lora_training_step(const StableDiffusionModel& model, const at::Tensor& alphas_cumprod,
-                              const TrainingBatch& batch, const TrainingObjective& objective, AdamW& optimizer);
+StepResult lora_training_step(const StableDiffusionModel& model, const at::Tensor& alphas_cumprod, const TrainingBatch& batch,
+                              const TrainingObjective& objective, AdamW& optimizer);
 
 }  // namespace training
 }  // namespace steer

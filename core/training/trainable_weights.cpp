@@ -8,9 +8,9 @@
 #include <stdexcept>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/lora/lora_file.h"
 #include "core/models/layers.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace steer::training {
 
@@ -36,8 +36,9 @@ const at::Tensor& host_weight(Module* m) {
 
 void refuse_inference_tensor(const at::Tensor& w) {
   if (w.is_inference())
-    throw std::logic_error("training: the model was loaded under c10::InferenceMode; its weights are "
-                           "inference tensors, which autograd cannot save for backward");
+    throw std::logic_error(
+        "training: the model was loaded under c10::InferenceMode; its weights are "
+        "inference tensors, which autograd cannot save for backward");
 }
 
 ParameterGroup& group_for(std::vector<ParameterGroup>& groups, const std::string& component) {

@@ -26,9 +26,9 @@ struct LoraFile;
 namespace training {
 
 struct ParameterGroup {
-  std::string component;           // "unet" | "text_encoder"
-  std::vector<std::string> names;  // LoRA: "<module path>.down" / ".up"; full: the weight keys
-  std::vector<at::Tensor> masters; // fp32 leaves with requires_grad, on the model's device
+  std::string component;            // "unet" | "text_encoder"
+  std::vector<std::string> names;   // LoRA: "<module path>.down" / ".up"; full: the weight keys
+  std::vector<at::Tensor> masters;  // fp32 leaves with requires_grad, on the model's device
 };
 
 class TrainableWeights {

@@ -51,17 +51,17 @@ struct TrainingEvent {
     Cancelled,          // path: the checkpoint written at cancel time (resume continues it)
   };
   Kind kind = Kind::Step;
-  int step = 0;           // optimizer steps done
+  int step = 0;  // optimizer steps done
   int total_steps = 0;
-  double loss = 0;                 // this step's loss (mean over its micro-batches)
-  double smoothed_loss = 0;        // exponential moving average (0.9), bias-corrected
+  double loss = 0;           // this step's loss (mean over its micro-batches)
+  double smoothed_loss = 0;  // exponential moving average (0.9), bias-corrected
   std::optional<double> instance_loss, prior_loss;
   double learning_rate = 0;
-  double samples_per_second = 0;   // instance images per second over the recent steps
+  double samples_per_second = 0;  // instance images per second over the recent steps
   double eta_seconds = 0;
   double elapsed_seconds = 0;
   std::string text;
-  int done = 0, total = 0;         // Preparing progress
+  int done = 0, total = 0;  // Preparing progress
   std::filesystem::path path, lora_path;
   ImageRGBA8 image;
   std::string sample_prompt;
@@ -76,7 +76,7 @@ struct TrainingControl {
 };
 
 struct TrainingOutcome {
-  bool finished = false;   // false: cancelled (a checkpoint holds the state)
+  bool finished = false;  // false: cancelled (a checkpoint holds the state)
   int steps_done = 0;
   std::filesystem::path result;  // the LoRA file / DreamBooth folder (finished runs)
   std::filesystem::path last_checkpoint;

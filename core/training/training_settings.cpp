@@ -74,26 +74,36 @@ std::string as_text(const json::Value& v, const std::string& where) {
   return v.as_string();
 }
 
-#define STEER_NUMBER_FIELD(key, member, affects)                                                          \
-  Field{key, affects, [](const TrainingSettings& s) { return json::Value(static_cast<double>(s.member)); }, \
-        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = number_value(v, w).as_number(); }}
-#define STEER_INT_FIELD(key, member, affects)                                                     \
-  Field{key, affects, [](const TrainingSettings& s) { return json::Value(static_cast<int>(s.member)); }, \
-        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_int(v, w); }}
-#define STEER_BOOL_FIELD(key, member, affects)                                                \
-  Field{key, affects, [](const TrainingSettings& s) { return json::Value(s.member); }, \
-        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_bool(v, w); }}
-#define STEER_TEXT_FIELD(key, member, affects)                                                \
-  Field{key, affects, [](const TrainingSettings& s) { return json::Value(s.member); }, \
-        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_text(v, w); }}
-#define STEER_PATH_FIELD(key, member, affects)                                                         \
-  Field{key, affects, [](const TrainingSettings& s) { return json::Value(s.member.generic_string()); }, \
-        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_text(v, w); }}
-#define STEER_ENUM_FIELD(key, member, table, affects)                                                       \
-  Field{key, affects, [](const TrainingSettings& s) { return json::Value(name_of(table, s.member)); },      \
-        [](TrainingSettings& s, const json::Value& v, const std::string& w) {                               \
-          s.member = value_of(table, as_text(v, w), w);                                                      \
-        }}
+#define STEER_NUMBER_FIELD(key, member, affects)                                                                           \
+  Field {                                                                                                                  \
+    key, affects, [](const TrainingSettings& s) { return json::Value(static_cast<double>(s.member)); },                    \
+        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = number_value(v, w).as_number(); } \
+  }
+#define STEER_INT_FIELD(key, member, affects)                                                            \
+  Field {                                                                                                \
+    key, affects, [](const TrainingSettings& s) { return json::Value(static_cast<int>(s.member)); },     \
+        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_int(v, w); } \
+  }
+#define STEER_BOOL_FIELD(key, member, affects)                                                            \
+  Field {                                                                                                 \
+    key, affects, [](const TrainingSettings& s) { return json::Value(s.member); },                        \
+        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_bool(v, w); } \
+  }
+#define STEER_TEXT_FIELD(key, member, affects)                                                            \
+  Field {                                                                                                 \
+    key, affects, [](const TrainingSettings& s) { return json::Value(s.member); },                        \
+        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_text(v, w); } \
+  }
+#define STEER_PATH_FIELD(key, member, affects)                                                            \
+  Field {                                                                                                 \
+    key, affects, [](const TrainingSettings& s) { return json::Value(s.member.generic_string()); },       \
+        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = as_text(v, w); } \
+  }
+#define STEER_ENUM_FIELD(key, member, table, affects)                                                                         \
+  Field {                                                                                                                     \
+    key, affects, [](const TrainingSettings& s) { return json::Value(name_of(table, s.member)); },                            \
+        [](TrainingSettings& s, const json::Value& v, const std::string& w) { s.member = value_of(table, as_text(v, w), w); } \
+  }
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> all = {
@@ -135,8 +145,10 @@ const std::vector<Field>& fields() {
               return s.text_encoder_learning_rate ? json::Value(*s.text_encoder_learning_rate) : json::Value();
             },
             [](TrainingSettings& s, const json::Value& v, const std::string& w) {
-              if (v.is_null()) s.text_encoder_learning_rate.reset();
-              else s.text_encoder_learning_rate = number_value(v, w).as_number();
+              if (v.is_null())
+                s.text_encoder_learning_rate.reset();
+              else
+                s.text_encoder_learning_rate = number_value(v, w).as_number();
             }},
       STEER_ENUM_FIELD("lr_schedule", lr_schedule, kSchedules, true),
       STEER_INT_FIELD("warmup_steps", warmup_steps, true),
@@ -145,11 +157,12 @@ const std::vector<Field>& fields() {
       STEER_NUMBER_FIELD("adam_weight_decay", adam_weight_decay, true),
       STEER_NUMBER_FIELD("adam_epsilon", adam_epsilon, true),
       STEER_NUMBER_FIELD("max_grad_norm", max_grad_norm, true),
-      Field{"snr_gamma", true,
-            [](const TrainingSettings& s) { return s.snr_gamma ? json::Value(*s.snr_gamma) : json::Value(); },
+      Field{"snr_gamma", true, [](const TrainingSettings& s) { return s.snr_gamma ? json::Value(*s.snr_gamma) : json::Value(); },
             [](TrainingSettings& s, const json::Value& v, const std::string& w) {
-              if (v.is_null()) s.snr_gamma.reset();
-              else s.snr_gamma = number_value(v, w).as_number();
+              if (v.is_null())
+                s.snr_gamma.reset();
+              else
+                s.snr_gamma = number_value(v, w).as_number();
             }},
       STEER_NUMBER_FIELD("noise_offset", noise_offset, true),
       STEER_NUMBER_FIELD("caption_dropout", caption_dropout, true),
@@ -215,9 +228,7 @@ PriorPreservation prior_preservation_from(const std::string& t, const std::strin
 LearningRateSchedule learning_rate_schedule_from(const std::string& t, const std::string& s) {
   return value_of(kSchedules, t, s);
 }
-TrainingPrecision training_precision_from(const std::string& t, const std::string& s) {
-  return value_of(kPrecisions, t, s);
-}
+TrainingPrecision training_precision_from(const std::string& t, const std::string& s) { return value_of(kPrecisions, t, s); }
 
 std::filesystem::path TrainingSettings::result_path() const {
   return method == TrainingMethod::Lora ? output / (output_name + ".safetensors") : output / output_name;
@@ -250,19 +261,20 @@ void TrainingSettings::validate() const {
   require(max_grad_norm >= 0, "max_grad_norm must not be negative (0 disables clipping)");
   require(!snr_gamma || *snr_gamma > 0, "snr_gamma must be positive (e.g. 5)");
   require(noise_offset >= 0 && noise_offset <= 1, "noise_offset " + number_text(noise_offset) + " must be in [0, 1]");
-  require(caption_dropout >= 0 && caption_dropout < 1,
-          "caption_dropout " + number_text(caption_dropout) + " must be in [0, 1)");
+  require(caption_dropout >= 0 && caption_dropout < 1, "caption_dropout " + number_text(caption_dropout) + " must be in [0, 1)");
   require(!(precision == TrainingPrecision::Fp16 && device == "cpu"),
           "precision fp16 needs device cuda; on the CPU use bf16 or fp32");
   if (prior != PriorPreservation::None) {
     require(!class_prompt.empty(), std::string("prior ") + to_string(prior) +
                                        " needs class_prompt, the subject's class without its token (\"a photo of a mug\")");
     require(prior_loss_weight >= 0, "prior_loss_weight must not be negative");
-    require(!snr_gamma, "prior preservation and snr_gamma cannot be combined (diffusers' recipe defines neither); "
-                        "unset one of them");
+    require(!snr_gamma,
+            "prior preservation and snr_gamma cannot be combined (diffusers' recipe defines neither); "
+            "unset one of them");
   }
-  require(!(buckets && batch_size > 1), "buckets need batch_size 1 (a batch holds one image size); set batch_size 1 "
-                                       "and raise gradient_accumulation instead");
+  require(!(buckets && batch_size > 1),
+          "buckets need batch_size 1 (a batch holds one image size); set batch_size 1 "
+          "and raise gradient_accumulation instead");
   require(!(method == TrainingMethod::DreamBooth && prior == PriorPreservation::PriorPrediction && train_text_encoder),
           "prior prediction with a trained text encoder is only available for LoRA runs (a full DreamBooth run "
           "would need a frozen copy of the text encoder); use class images or a frozen text encoder");
@@ -277,8 +289,7 @@ void TrainingSettings::validate() const {
   require(sample_every == 0 || !sample_seeds.empty(), "sample_every is set but sample_seeds is empty");
   require(sample_steps >= 1 && sample_steps <= 200, "sample_steps must be from 1 to 200");
   require(sample_guidance >= 0, "sample_guidance must not be negative");
-  require(sample_sampler == "ddim" || sample_sampler == "euler" || sample_sampler == "euler_a" ||
-              sample_sampler == "dpmpp_2m",
+  require(sample_sampler == "ddim" || sample_sampler == "euler" || sample_sampler == "euler_a" || sample_sampler == "dpmpp_2m",
           "sample_sampler \"" + sample_sampler + "\" is unknown; use ddim, euler, euler_a or dpmpp_2m");
 }
 
@@ -288,8 +299,7 @@ json::Value TrainingSettings::to_json() const {
   return out;
 }
 
-TrainingSettings TrainingSettings::from_json(const json::Value& value, const std::string& source,
-                                             const TrainingSettings& base) {
+TrainingSettings TrainingSettings::from_json(const json::Value& value, const std::string& source, const TrainingSettings& base) {
   if (!value.is_object()) throw InputError(source + ": training settings must be a JSON object");
   TrainingSettings s = base;
   for (const auto& [key, v] : value.as_object()) {

@@ -22,10 +22,10 @@ enum class LearningRateSchedule { Constant, ConstantWithWarmup, Cosine, Linear }
 // Compute precision; master weights and optimizer state stay fp32 in every mode.
 enum class TrainingPrecision { Fp32, Bf16, Fp16 };
 
-const char* to_string(TrainingMethod v);           // "lora" | "dreambooth"
-const char* to_string(PriorPreservation v);        // "none" | "class-images" | "prior-prediction"
-const char* to_string(LearningRateSchedule v);     // "constant" | "constant-with-warmup" | "cosine" | "linear"
-const char* to_string(TrainingPrecision v);        // "fp32" | "bf16" | "fp16"
+const char* to_string(TrainingMethod v);        // "lora" | "dreambooth"
+const char* to_string(PriorPreservation v);     // "none" | "class-images" | "prior-prediction"
+const char* to_string(LearningRateSchedule v);  // "constant" | "constant-with-warmup" | "cosine" | "linear"
+const char* to_string(TrainingPrecision v);     // "fp32" | "bf16" | "fp16"
 // The inverse; InputError naming `setting` and the allowed values.
 TrainingMethod training_method_from(const std::string& text, const std::string& setting = "method");
 PriorPreservation prior_preservation_from(const std::string& text, const std::string& setting = "prior");
@@ -35,12 +35,12 @@ TrainingPrecision training_precision_from(const std::string& text, const std::st
 struct TrainingSettings {
   // ---- what is trained on what -----------------------------------------------------------
   TrainingMethod method = TrainingMethod::Lora;
-  std::filesystem::path base_model;  // diffusers folder (SD 1.x / 2.x)
-  std::filesystem::path dataset;     // a folder of images, a list file or one image
-  std::string instance_prompt;       // "a photo of sks mug": captions where no .txt sidecar exists
-  std::filesystem::path output;      // the run folder (checkpoints/, samples/, the results)
+  std::filesystem::path base_model;     // diffusers folder (SD 1.x / 2.x)
+  std::filesystem::path dataset;        // a folder of images, a list file or one image
+  std::string instance_prompt;          // "a photo of sks mug": captions where no .txt sidecar exists
+  std::filesystem::path output;         // the run folder (checkpoints/, samples/, the results)
   std::string output_name = "subject";  // <output>/<name>.safetensors (LoRA) or <output>/<name>/ (DreamBooth)
-  std::string device = "cpu";        // "cpu" | "cuda"
+  std::string device = "cpu";           // "cpu" | "cuda"
 
   // ---- data ------------------------------------------------------------------------------
   int resolution = 512;
@@ -52,44 +52,44 @@ struct TrainingSettings {
 
   // ---- LoRA --------------------------------------------------------------------------------
   int rank = 8;
-  double alpha = 8;                  // scale = alpha / rank
-  bool train_feed_forward = false;   // LoRA on ff.net.0.proj / ff.net.2 too (default: attention q/k/v/out)
-  bool train_text_encoder = false;   // LoRA (or, for DreamBooth, full) training of the text encoder
+  double alpha = 8;                 // scale = alpha / rank
+  bool train_feed_forward = false;  // LoRA on ff.net.0.proj / ff.net.2 too (default: attention q/k/v/out)
+  bool train_text_encoder = false;  // LoRA (or, for DreamBooth, full) training of the text encoder
 
   // ---- optimisation --------------------------------------------------------------------------
-  int max_steps = 400;                // optimizer steps
-  int batch_size = 1;                 // instance images per micro-batch
-  int gradient_accumulation = 1;      // micro-batches per optimizer step
+  int max_steps = 400;            // optimizer steps
+  int batch_size = 1;             // instance images per micro-batch
+  int gradient_accumulation = 1;  // micro-batches per optimizer step
   double learning_rate = 1e-4;
   std::optional<double> text_encoder_learning_rate;  // default: learning_rate
   LearningRateSchedule lr_schedule = LearningRateSchedule::Constant;
   int warmup_steps = 0;
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_weight_decay = 1e-2, adam_epsilon = 1e-8;
-  double max_grad_norm = 1.0;         // 0 disables clipping
-  std::optional<double> snr_gamma;    // min-SNR-γ loss weighting (e.g. 5)
-  double noise_offset = 0;            // ε += offset · N(0,1)[B,C,1,1] (the "offset noise" trick)
-  double caption_dropout = 0;         // probability of training an example on the empty caption
-                                      // (what makes classifier-free guidance work for a base model)
+  double max_grad_norm = 1.0;       // 0 disables clipping
+  std::optional<double> snr_gamma;  // min-SNR-γ loss weighting (e.g. 5)
+  double noise_offset = 0;          // ε += offset · N(0,1)[B,C,1,1] (the "offset noise" trick)
+  double caption_dropout = 0;       // probability of training an example on the empty caption
+                                    // (what makes classifier-free guidance work for a base model)
   TrainingPrecision precision = TrainingPrecision::Fp32;
   bool gradient_checkpointing = false;
   uint64_t seed = 0;
 
   // ---- prior preservation ----------------------------------------------------------------------
   PriorPreservation prior = PriorPreservation::None;
-  std::string class_prompt;           // "a photo of a mug"
-  int class_images = 50;              // how many class images (ClassImages)
+  std::string class_prompt;  // "a photo of a mug"
+  int class_images = 50;     // how many class images (ClassImages)
   double prior_loss_weight = 1.0;
-  int class_image_steps = 25;         // sampler steps per class image
+  int class_image_steps = 25;                // sampler steps per class image
   std::filesystem::path class_image_folder;  // default: <output>/class-images
 
   // ---- checkpoints and samples ------------------------------------------------------------------
-  int checkpoint_every = 100;         // optimizer steps; 0: only at the end (and on cancel)
-  int keep_checkpoints = 3;           // the most recent K are kept
-  int sample_every = 0;               // optimizer steps; 0: none
+  int checkpoint_every = 100;  // optimizer steps; 0: only at the end (and on cancel)
+  int keep_checkpoints = 3;    // the most recent K are kept
+  int sample_every = 0;        // optimizer steps; 0: none
   std::vector<std::string> sample_prompts;
   std::vector<int64_t> sample_seeds = {0};
   int sample_steps = 20;
-  double sample_guidance = 7.5;       // CFG scale of the samples
+  double sample_guidance = 7.5;  // CFG scale of the samples
   std::string sample_sampler = "euler";
 
   // Checks every setting (ranges, combinations, that the named files exist) before any work;
@@ -111,8 +111,7 @@ struct TrainingSettings {
   // name; paths are stored as given.
   json::Value to_json() const;
   // `source` names the file for messages. Keys absent from `value` keep the defaults of `base`.
-  static TrainingSettings from_json(const json::Value& value, const std::string& source,
-                                    const TrainingSettings& base);
+  static TrainingSettings from_json(const json::Value& value, const std::string& source, const TrainingSettings& base);
   static TrainingSettings from_json(const json::Value& value, const std::string& source);
   static TrainingSettings load(const std::filesystem::path& file, const TrainingSettings& base);
   static TrainingSettings load(const std::filesystem::path& file);

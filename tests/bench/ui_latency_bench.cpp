@@ -68,11 +68,16 @@ int main(int argc, char** argv) {
     if (i + 1 >= argc) return usage(argv[0]);
     const std::string value = argv[++i];
     command += " " + arg + " " + value;
-    if (arg == "--runs") runs = std::atoi(value.c_str());
-    else if (arg == "--steps") steps = std::atoi(value.c_str());
-    else if (arg == "--size") size = std::atoi(value.c_str());
-    else if (arg == "--fixtures") fixtures = value;
-    else return usage(argv[0]);
+    if (arg == "--runs")
+      runs = std::atoi(value.c_str());
+    else if (arg == "--steps")
+      steps = std::atoi(value.c_str());
+    else if (arg == "--size")
+      size = std::atoi(value.c_str());
+    else if (arg == "--fixtures")
+      fixtures = value;
+    else
+      return usage(argv[0]);
   }
   if (runs < 1 || steps < 1 || size < 8) return usage(argv[0]);
   const std::filesystem::path model = std::filesystem::path(fixtures) / "parity" / "sd1-tiny";
@@ -161,20 +166,22 @@ int main(int argc, char** argv) {
   const Stats latency = stats_of(latency_ms);
   const Stats gaps = stats_of(gap_ms);
   std::printf("## UI latency (`ui_latency_bench`)\n\n");
-  std::printf("sd1-tiny on the CPU, %dx%d, %d steps, CFG, %d runs after a warm-up; GeneratePanel shown offscreen "
-              "(QT_QPA_PLATFORM=%s); %d CPU threads; %s.\n\n",
-              size, size, steps, runs, qgetenv("QT_QPA_PLATFORM").constData(), QThread::idealThreadCount(),
-              QSysInfo::prettyProductName().toStdString().c_str());
+  std::printf(
+      "sd1-tiny on the CPU, %dx%d, %d steps, CFG, %d runs after a warm-up; GeneratePanel shown offscreen "
+      "(QT_QPA_PLATFORM=%s); %d CPU threads; %s.\n\n",
+      size, size, steps, runs, qgetenv("QT_QPA_PLATFORM").constData(), QThread::idealThreadCount(),
+      QSysInfo::prettyProductName().toStdString().c_str());
   std::printf("| measure | median | p99 | max | samples |\n|---|---|---|---|---|\n");
   std::printf("| step event sent (engine thread) → preview painted | %.2f ms | %.2f ms | %.2f ms | %zu |\n", latency.median,
               latency.p99, latency.max, latency.n);
   std::printf("| event-loop gap, 5 ms timer, while generating | %.2f ms | %.2f ms | %.2f ms | %zu |\n\n", gaps.median, gaps.p99,
               gaps.max, gaps.n);
-  std::printf("%lld step events (%.1f steps/s); %lld previews delivered, %lld coalesced away by the bridge; %zu painted, "
-              "%lld replaced by a newer one before a repaint.\n\n",
-              static_cast<long long>(step_events), generating_ms > 0 ? 1000.0 * static_cast<double>(step_events) / generating_ms : 0.0,
-              static_cast<long long>(previews_delivered), static_cast<long long>(dropped), latency.n,
-              static_cast<long long>(previews_delivered) - static_cast<long long>(latency.n));
+  std::printf(
+      "%lld step events (%.1f steps/s); %lld previews delivered, %lld coalesced away by the bridge; %zu painted, "
+      "%lld replaced by a newer one before a repaint.\n\n",
+      static_cast<long long>(step_events), generating_ms > 0 ? 1000.0 * static_cast<double>(step_events) / generating_ms : 0.0,
+      static_cast<long long>(previews_delivered), static_cast<long long>(dropped), latency.n,
+      static_cast<long long>(previews_delivered) - static_cast<long long>(latency.n));
   std::printf("command: QT_QPA_PLATFORM=%s %s\n", qgetenv("QT_QPA_PLATFORM").constData(), command.c_str());
   return 0;
 }

@@ -54,8 +54,8 @@ void write_text(const fs::path& p, const std::string& text) {
 // Writes raw samples (uint8, uint16 or float in memory) through OpenImageIO, stored as
 // `type`, with an optional EXIF/TIFF orientation.
 template <typename T>
-void write_raw(const fs::path& p, int w, int h, int channels, OIIO::TypeDesc type,
-               const std::vector<T>& data, int orientation = 0) {
+void write_raw(const fs::path& p, int w, int h, int channels, OIIO::TypeDesc type, const std::vector<T>& data,
+               int orientation = 0) {
   auto out = OIIO::ImageOutput::create(p.string());
   REQUIRE(out != nullptr);
   OIIO::ImageSpec spec(w, h, channels, type);
@@ -288,7 +288,8 @@ TEST_CASE("an image list names files relative to itself") {
   TempFolder dir;
   fs::create_directories(dir.path() / "shots");
   for (int i = 0; i < 3; ++i) write_image(dir.path() / "shots" / ("s" + std::to_string(i) + ".png"), pattern(64, 64, i));
-  write_text(dir.path() / "list.txt", "# my subject\nshots/s2.png\n\nshots/s0.png\n" + (dir.path() / "shots" / "s1.png").string() + "\n");
+  write_text(dir.path() / "list.txt",
+             "# my subject\nshots/s2.png\n\nshots/s0.png\n" + (dir.path() / "shots" / "s1.png").string() + "\n");
   const auto d = SubjectDataset::load(dir.path() / "list.txt", small_options());
   REQUIRE(d.examples.size() == 3);
   CHECK_EQ(d.examples[0].source.filename().string(), "s2.png");
@@ -299,8 +300,7 @@ TEST_CASE("an image list names files relative to itself") {
 TEST_CASE("refuses an empty folder, naming it and the formats") {
   TempFolder dir;
   write_text(dir.path() / "notes.txt", "no images here");
-  CHECK_THROWS_WITH(SubjectDataset::load(dir.path(), small_options()), dir.path().string(), ".png", ".jpg",
-                    ".exr", "No images");
+  CHECK_THROWS_WITH(SubjectDataset::load(dir.path(), small_options()), dir.path().string(), ".png", ".jpg", ".exr", "No images");
   try {
     SubjectDataset::load(dir.path(), small_options());
   } catch (const InputError&) {
@@ -315,8 +315,7 @@ TEST_CASE("refuses unreadable files, naming every one") {
   for (int i = 0; i < 3; ++i) write_image(dir.path() / ("ok" + std::to_string(i) + ".png"), pattern(64, 64, i));
   write_text(dir.path() / "broken.png", "this is not a png");
   write_text(dir.path() / "truncated.jpg", std::string("\xFF\xD8\xFF\xE0 garbage", 13));
-  CHECK_THROWS_WITH(SubjectDataset::load(dir.path(), small_options()), "broken.png", "truncated.jpg",
-                    "Could not read 2 of 5");
+  CHECK_THROWS_WITH(SubjectDataset::load(dir.path(), small_options()), "broken.png", "truncated.jpg", "Could not read 2 of 5");
 }
 
 TEST_CASE("refuses fewer images than the minimum") {

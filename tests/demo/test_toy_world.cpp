@@ -163,20 +163,18 @@ TEST_CASE("captions: the grammar's phrases") {
   CHECK(scene.background.kind == ToyBackgroundKind::VerticalGradient);
   CHECK(scene.background.first == ToyColour::White);
   CHECK(scene.background.second == ToyColour::Black);
-  CHECK_EQ(scene.caption(),
-           std::string("a photo of sks emblem in the center on a vertical white to black gradient background"));
+  CHECK_EQ(scene.caption(), std::string("a photo of sks emblem in the center on a vertical white to black gradient background"));
   scene = parse_toy_caption("a  photo of a small red circle at the top left on a green background");
   CHECK_EQ(scene.caption(), std::string("a small red circle at the top left on a green background"));
   CHECK_EQ(std::string(kSubjectInstanceCaption), std::string("a photo of sks emblem"));
 }
 
 TEST_CASE("captions: unknown words and misplaced words are named") {
-  CHECK_THROWS_WITH(parse_toy_caption("a small red circel at the top left on a blue background"), "\"circel\"",
-                    "word 4", "not a word of the toy world");
-  CHECK_THROWS_WITH(parse_toy_caption("a small circle red at the top left on a blue background"),
-                    "expected a colour", "after \"small\"", "found \"circle\"");
-  CHECK_THROWS_WITH(parse_toy_caption("a small red circle on a blue background"), "expected a position",
-                    "after \"circle\"");
+  CHECK_THROWS_WITH(parse_toy_caption("a small red circel at the top left on a blue background"), "\"circel\"", "word 4",
+                    "not a word of the toy world");
+  CHECK_THROWS_WITH(parse_toy_caption("a small circle red at the top left on a blue background"), "expected a colour",
+                    "after \"small\"", "found \"circle\"");
+  CHECK_THROWS_WITH(parse_toy_caption("a small red circle on a blue background"), "expected a position", "after \"circle\"");
   CHECK_THROWS_WITH(parse_toy_caption("a small red circle at the top left on a blue"), "\"background\"",
                     "the end of the caption");
   CHECK_THROWS_WITH(parse_toy_caption("sks dog at the top left on a blue background"), "\"dog\"");
@@ -248,8 +246,8 @@ TEST_CASE("text fidelity: one wrong attribute in the prompt costs exactly its sh
     s = scene;
     for (int p = 0; p < kToyPositionCount; ++p) {
       const auto position = static_cast<ToyPosition>(p);
-      const bool taken = std::any_of(scene.objects.begin(), scene.objects.end(),
-                                     [&](const ToyObject& o) { return o.position == position; });
+      const bool taken =
+          std::any_of(scene.objects.begin(), scene.objects.end(), [&](const ToyObject& o) { return o.position == position; });
       if (!taken) {
         s.objects[0].position = position;
         break;
@@ -257,8 +255,7 @@ TEST_CASE("text fidelity: one wrong attribute in the prompt costs exactly its sh
     }
     changed.emplace_back(s, "object 1 position");
     s = scene;
-    for (int step = 1; s.background.first == scene.background.first || s.background.first == s.background.second;
-         ++step)
+    for (int step = 1; s.background.first == scene.background.first || s.background.first == s.background.second; ++step)
       s.background.first = static_cast<ToyColour>((static_cast<int>(scene.background.first) + step) % kToyColourCount);
     changed.emplace_back(s, "background");
     if (scene.background.kind == ToyBackgroundKind::Solid) {
@@ -283,8 +280,9 @@ TEST_CASE("text fidelity: one wrong attribute in the prompt costs exactly its sh
 TEST_CASE("text fidelity: a missing object fails all its attributes; a subject is checked for position") {
   ToyScene scene = parse_toy_caption("a large red circle at the top left on a white background");
   const ImageRGBA8 image = render_toy_scene(scene);
-  TextFidelity t = text_fidelity(image, "a large red circle at the top left and a small blue square at the bottom "
-                                        "right on a white background");
+  TextFidelity t = text_fidelity(image,
+                                 "a large red circle at the top left and a small blue square at the bottom "
+                                 "right on a white background");
   CHECK_EQ(t.checked, 10);
   CHECK_EQ(t.correct, 6);
   t = text_fidelity(image, "a photo of sks emblem at the top left on a white background");
@@ -328,8 +326,7 @@ TEST_CASE("subject fidelity: each of the five photos scores high") {
     CHECK_EQ(photo.caption, std::string(kSubjectInstanceCaption));
     CHECK(photo.image.pixels == render_subject_photo(i).image.pixels);
     const SubjectFidelity s = subject_fidelity(photo.image);
-    std::cout << "  photo " << i << ": " << s.score << " (pattern " << s.pattern << ", roundness " << s.roundness
-              << ")\n";
+    std::cout << "  photo " << i << ": " << s.score << " (pattern " << s.pattern << ", roundness " << s.roundness << ")\n";
     CHECK(s.score >= kSubjectPhotoScore);
     const double degraded_score = subject_fidelity(degraded(photo.image, 12, 6 + static_cast<uint64_t>(i))).score;
     std::cout << "  photo " << i << " with grain +-12 and blur: " << degraded_score << "\n";

@@ -141,10 +141,10 @@ TEST_CASE("analysis: Pareto settings and PG beyond the CFG/AG front, judged agai
   // CFG/AG front: ag (0.5, 0.6) - cfg (0.7, 0.5) - cfg (0.9, 0.2); cfg (0.6, 0.3) is dominated.
   auto a = analyse_tradeoff({row("base", 5, "", 0.95, 0.05), row("cfg", 3, "", 0.9, 0.2), row("cfg", 5, "", 0.7, 0.5),
                              row("cfg", 7, "", 0.6, 0.3), row("ag", 5, "", 0.5, 0.6),
-                             row("pg", 5, "0", 0.8, 0.5),      // above the line (0.35 there): beyond by 0.15
-                             row("pg", 5, "0.25", 0.6, 0.56),  // above the line (0.55): beyond by 0.01
-                             row("pg", 5, "0.5", 0.6, 0.54),   // dominated by nothing, but under the line
-                             row("pg", 5, "0.75", 0.65, 0.5)}); // matched by cfg λ=5
+                             row("pg", 5, "0", 0.8, 0.5),        // above the line (0.35 there): beyond by 0.15
+                             row("pg", 5, "0.25", 0.6, 0.56),    // above the line (0.55): beyond by 0.01
+                             row("pg", 5, "0.5", 0.6, 0.54),     // dominated by nothing, but under the line
+                             row("pg", 5, "0.75", 0.65, 0.5)});  // matched by cfg λ=5
   CHECK(find(a, "pg λ=5 ω=0").beyond_cfg_ag);
   CHECK(std::abs(find(a, "pg λ=5 ω=0").margin - 0.15) < 1e-9);
   CHECK(find(a, "pg λ=5 ω=0.25").beyond_cfg_ag);

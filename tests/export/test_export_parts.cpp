@@ -13,9 +13,9 @@
 #include "core/export/grid_image.h"
 #include "core/export/image_metadata.h"
 #include "core/export/png_text.h"
+#include "core/export/sweep_record.h"
 #include "core/imageio/image_file.h"
 #include "tests/support/temp_folder.h"
-#include "core/export/sweep_record.h"
 #include "tests/support/test_harness.h"
 
 using namespace steer;
@@ -205,8 +205,8 @@ TEST_CASE("name template: every token") {
 
 TEST_CASE("name template: unknown token and unclosed brace") {
   CellSettings s;
-  CHECK_THROWS_WITH(validate_name_template("{index}_{cfg}"), "{cfg}", "{index}", "{method}", "{lambda}", "{omega}",
-                    "{seed}", "{prompt}", "{sampler}", "{steps}");
+  CHECK_THROWS_WITH(validate_name_template("{index}_{cfg}"), "{cfg}", "{index}", "{method}", "{lambda}", "{omega}", "{seed}",
+                    "{prompt}", "{sampler}", "{steps}");
   CHECK_THROWS_WITH(expand_name_template("{seed", s, 0, 1), "{seed", "without a closing");
   bool input_error = false;
   try {

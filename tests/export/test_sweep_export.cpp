@@ -42,8 +42,7 @@ ImageRGBA8 pattern_image(size_t cell) {
       p[2] = static_cast<uint8_t>((x * 4) & 0xff);
       p[3] = 255;
       if (x == y) p[0] = p[1] = p[2] = 255;
-      if (x >= 8 + 6 * static_cast<int>(cell) && x < 14 + 6 * static_cast<int>(cell) && y >= 50 && y < 56)
-        p[0] = p[1] = p[2] = 0;
+      if (x >= 8 + 6 * static_cast<int>(cell) && x < 14 + 6 * static_cast<int>(cell) && y >= 50 && y < 56) p[0] = p[1] = p[2] = 0;
     }
   return image;
 }
@@ -150,10 +149,9 @@ TEST_CASE("export: images, sidecars, PNG parameters, index and grid") {
     CHECK_EQ(entry.at("axis_values").at("method").as_string(), kAxes[1].labels[cell.axis_position[1]]);
 
     // The default template: {index}_{method}_l{lambda}_w{omega}_s{seed}.
-    const std::string expected_file = std::to_string(i) + "_" + cell.settings.method + "_l" +
-                                      format_number(cell.settings.lambda) + "_w" +
-                                      (cell.settings.omega.empty() ? "none" : "linear-0.2to0.8") + "_s" +
-                                      std::to_string(cell.settings.seed) + ".png";
+    const std::string expected_file =
+        std::to_string(i) + "_" + cell.settings.method + "_l" + format_number(cell.settings.lambda) + "_w" +
+        (cell.settings.omega.empty() ? "none" : "linear-0.2to0.8") + "_s" + std::to_string(cell.settings.seed) + ".png";
     CHECK_EQ(file, expected_file);
 
     const ImageRGBA8 decoded = read_image(final_folder / file);

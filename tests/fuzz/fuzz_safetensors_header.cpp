@@ -11,8 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const uint64_t n = steer::safetensors::read_header_length(data, size, "fuzz.safetensors");
-    auto header = steer::safetensors::parse_header(
-        std::string_view(reinterpret_cast<const char*>(data + 8), n), size, "fuzz.safetensors");
+    auto header =
+        steer::safetensors::parse_header(std::string_view(reinterpret_cast<const char*>(data + 8), n), size, "fuzz.safetensors");
     // A header that passed must describe bytes inside the input.
     for (const auto& t : header.tensors)
       if (header.data_start + t.end > size) __builtin_trap();

@@ -10,8 +10,8 @@
 
 #include "core/formats/json.h"
 #include "core/generation/generation_job.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "tests/support/test_harness.h"
 
 namespace steer::testing {
@@ -72,7 +72,8 @@ inline GenerationRequest request_for(const json::Value& c) {
   r.guidance.rescale = json::number_or(c, "guidance_rescale", 0.0);
   const std::string method = json::string_or(c, "method", "cfg");
   r.guidance.method = parse_guidance_method(method == "cfg_two_call" ? "cfg" : method);
-  if (const json::Value* omega = c.find("omega"); omega && omega->is_number()) r.guidance.omega = OmegaSchedule::constant(omega->as_number());
+  if (const json::Value* omega = c.find("omega"); omega && omega->is_number())
+    r.guidance.omega = OmegaSchedule::constant(omega->as_number());
   if (const json::Value* sched = c.find("omega_schedule"); sched && sched->is_object())
     r.guidance.omega = OmegaSchedule::parse(json::string_or(*sched, "kind", "linear") + ":" +
                                             std::to_string(sched->at("omega_start").as_number()) + "->" +

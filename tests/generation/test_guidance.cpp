@@ -114,12 +114,13 @@ TEST_CASE("cancel takes effect between steps") {
   GenerationRequest r = request_for(pipeline_case("guide_pg_omega0.5"));
   std::atomic<bool> cancel{false};
   int seen = 0;
-  CHECK_THROWS_WITH(rig.session->generate(r,
-                                          [&](const StepEvent& e) {
-                                            seen = e.step;
-                                            if (e.step == 2) cancel = true;
-                                          },
-                                          &cancel),
+  CHECK_THROWS_WITH(rig.session->generate(
+                        r,
+                        [&](const StepEvent& e) {
+                          seen = e.step;
+                          if (e.step == 2) cancel = true;
+                        },
+                        &cancel),
                     "cancelled");
   CHECK_EQ(seen, 2);
   // The session stays usable.
@@ -162,7 +163,12 @@ TEST_CASE("bad requests are refused before any work, naming the setting") {
   refuse([](GenerationRequest& r) { r.guidance.rescale = 2; }, {"phi", "0 to 1"});
   refuse([](GenerationRequest& r) { r.guidance.omega = OmegaSchedule::constant(1.5); }, {"omega 1.5", "0 (base model) to 1"});
   refuse([](GenerationRequest& r) { r.eta = 0.5; }, {"eta applies to the ddim sampler"});
-  refuse([](GenerationRequest& r) { r.karras_sigmas = true; r.sampler = "ddim"; }, {"Karras", "euler and dpmpp_2m"});
+  refuse(
+      [](GenerationRequest& r) {
+        r.karras_sigmas = true;
+        r.sampler = "ddim";
+      },
+      {"Karras", "euler and dpmpp_2m"});
   CHECK_THROWS_WITH(parse_guidance_method("pgg"), "\"pgg\"", "cfg", "ag", "pg");
   CHECK_THROWS_WITH(OmegaSchedule::parse("1.2"), "outside [0, 1]");
   CHECK_THROWS_WITH(OmegaSchedule::parse("linear:0.2-0.8"), "A->B");

@@ -23,8 +23,8 @@
 
 #include "core/common/number_text.h"
 #include "core/engine/engine.h"
-#include "core/guidance/guidance_modifier.h"
 #include "core/formats/json.h"
+#include "core/guidance/guidance_modifier.h"
 #include "core/io/safetensors_file.h"
 #include "tests/generation/generation_support.h"
 
@@ -150,7 +150,8 @@ void check_case(const std::string& name) {
   }
   if (g.method == GuidanceMethod::Autoguidance) {
     GenerationRequest wrong = request;
-    wrong.guidance.weak = WeakModel::parse("omega:" + number_text(g.weak.kind == WeakModel::Kind::Omega ? nudged(g.weak.omega) : 0.05));
+    wrong.guidance.weak =
+        WeakModel::parse("omega:" + number_text(g.weak.kind == WeakModel::Kind::Omega ? nudged(g.weak.omega) : 0.05));
     controls.emplace_back("AG's weak model moved by 0.05 (" + wrong.guidance.weak.to_string() + ")", wrong);
   }
   if (!g.modifiers.empty()) {
@@ -163,8 +164,8 @@ void check_case(const std::string& name) {
   for (const auto& [what, wrong] : controls) {
     const double miss = relative_error(final_latent(engine, wrong), ref);
     std::cout << "    control, " << what << ": relative error " << miss << "\n";
-    CHECK_MSG(miss > kSeparation * kTolerance, name << ": control '" << what << "' is within " << miss
-                                                    << " of the reference; the tolerance cannot tell it apart");
+    CHECK_MSG(miss > kSeparation * kTolerance,
+              name << ": control '" << what << "' is within " << miss << " of the reference; the tolerance cannot tell it apart");
   }
 }
 

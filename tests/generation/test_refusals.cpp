@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Every tensor of a safetensors file, with `edit` applied to the one named `key`.
-void rewrite_tensor(const fs::path& from, const fs::path& to, const std::string& key, const std::function<void(at::Tensor&)>& edit) {
+void rewrite_tensor(const fs::path& from, const fs::path& to, const std::string& key,
+                    const std::function<void(at::Tensor&)>& edit) {
   auto file = SafetensorsFile::open(from);
   std::vector<std::pair<std::string, at::Tensor>> tensors;
   bool found = false;
@@ -105,8 +106,9 @@ TEST_CASE("a LoRA with an infinite weight is refused naming the tensor, and the 
   rewrite_tensor(lora_fixture(), broken, key, [](at::Tensor& t) { t.view(-1)[0] = std::numeric_limits<float>::infinity(); });
   const auto attached = engine.set_subject(lora_subject(broken));
   CHECK(attached.outcome.failed());
-  CHECK_MSG(attached.outcome.message.find(key) != std::string::npos && attached.outcome.message.find("infinite") != std::string::npos,
-            attached.outcome.message);
+  CHECK_MSG(
+      attached.outcome.message.find(key) != std::string::npos && attached.outcome.message.find("infinite") != std::string::npos,
+      attached.outcome.message);
   CHECK(engine.subject().path == lora_fixture());  // the previous subject is still attached
 }
 

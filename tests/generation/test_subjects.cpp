@@ -74,15 +74,18 @@ void check_against_reference(Rig& rig, const std::string& name, const Generation
   const at::Tensor ref = subject_reference(name, "final_latent");
   const double err = relative(ours, ref);
   const double tolerance = subject_tolerance();
-  std::cout << "  " << name << " (" << r.guidance.describe() << "): relative error " << err << " (tolerance " << tolerance << ")\n";
+  std::cout << "  " << name << " (" << r.guidance.describe() << "): relative error " << err << " (tolerance " << tolerance
+            << ")\n";
   CHECK_MSG(err <= tolerance, name << ": final latent relative error " << err << " (max|diff| / max|ref|)");
 
   // Controls: the same run with the method's weight moved by 0.05, or with the prompt and
   // the weak branch's prompt swapped, must miss the reference by 10x the tolerance.
   std::vector<std::pair<std::string, GenerationRequest>> controls;
   GenerationRequest swapped = r;
-  if (r.guidance.method == GuidanceMethod::Autoguidance) swapped.prompt = r.prompt + " on a beach";  // AG's branches share c
-  else std::swap(swapped.prompt, swapped.negative_prompt);
+  if (r.guidance.method == GuidanceMethod::Autoguidance)
+    swapped.prompt = r.prompt + " on a beach";  // AG's branches share c
+  else
+    std::swap(swapped.prompt, swapped.negative_prompt);
   controls.emplace_back("swapped prompt", swapped);
   if (r.guidance.method == GuidanceMethod::Personalization) {
     GenerationRequest wrong = r;
@@ -235,8 +238,8 @@ TEST_CASE("a textual-inversion file as a subject is refused: PG would equal CFG 
   CHECK(textual_inversion_signature(fixtures() / "lora" / "sd1_lora_diffusers.safetensors", 32).empty());
   CHECK(textual_inversion_signature(fixtures() / "lora" / "sd1_lora_kohya.safetensors", 32).empty());
   CHECK_THROWS_WITH(session.set_subject(lora(ti)), "textual-inversion embedding", "emb_params",
-                    "the ∅ pass never sees the learned token", "the UNet is unchanged", "PG equals CFG for every ω",
-                    "use CFG", "LoRA or a fully fine-tuned subject");
+                    "the ∅ pass never sees the learned token", "the UNet is unchanged", "PG equals CFG for every ω", "use CFG",
+                    "LoRA or a fully fine-tuned subject");
   SubjectSpec as_finetuned = lora(ti);
   as_finetuned.kind = SubjectSpec::Kind::FineTuned;
   CHECK_THROWS_WITH(session.set_subject(as_finetuned), "textual-inversion embedding", "PG equals CFG for every ω");

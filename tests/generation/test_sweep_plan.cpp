@@ -65,8 +65,8 @@ TEST_CASE("a sweep file with a typo is refused, naming the key and the known one
   CHECK_THROWS_WITH(SweepPlan::from_json(bad_omega, "s.json", base).validate(), "1.5", "outside [0, 1]");
   auto bad_steps = json::parse(R"({"steps": 0})");
   CHECK_THROWS_WITH(SweepPlan::from_json(bad_steps, "s.json", base).validate(), "sweep cell 0", "steps 0");
-  auto ok = SweepPlan::from_json(json::parse(R"({"methods": ["pg"], "omegas": ["linear:0.2->0.8", 1], "seeds": [7], "steps": 5})"),
-                                 "s.json", base);
+  auto ok = SweepPlan::from_json(
+      json::parse(R"({"methods": ["pg"], "omegas": ["linear:0.2->0.8", 1], "seeds": [7], "steps": 5})"), "s.json", base);
   ok.validate();
   CHECK_EQ(ok.cells().size(), size_t(2));
   CHECK_EQ(ok.cells()[0].request.steps, 5);

@@ -11,12 +11,12 @@
 #include <map>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/formats/json.h"
 #include "core/io/safetensors_file.h"
 #include "core/io/safetensors_writer.h"
 #include "core/lora/lora_file.h"
 #include "core/models/layers.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "tests/parity/parity_support.h"
 #include "tests/support/temp_folder.h"
 
@@ -76,8 +76,7 @@ void check_same_lora(const LoraFile& a, const LoraFile& b) {
       auto it = tb.find(path);
       CHECK_MSG(it != tb.end(), path << " is only in " << a.path.filename());
       if (it == tb.end()) continue;
-      CHECK_MSG(at::equal(t->branch.down.to(at::kFloat), it->second->branch.down.to(at::kFloat)),
-                path << " down differs");
+      CHECK_MSG(at::equal(t->branch.down.to(at::kFloat), it->second->branch.down.to(at::kFloat)), path << " down differs");
       CHECK_MSG(at::equal(t->branch.up.to(at::kFloat), it->second->branch.up.to(at::kFloat)), path << " up differs");
       CHECK_MSG(t->branch.scale == it->second->branch.scale,
                 path << " scale " << t->branch.scale << " vs " << it->second->branch.scale);
@@ -141,8 +140,7 @@ TEST_CASE("kohya and diffusers names read to the same LoRA weights and the same 
       CHECK_EQ(scale_of(diffusers.unet, "down_blocks.0.downsamplers.0.conv"), 2.0);   // 3x3 stride 2
       CHECK_EQ(scale_of(diffusers.text_encoder, "text_model.encoder.layers.0.mlp.fc1"), 0.5);
       for (const auto& t : diffusers.unet)
-        if (t.module_path == "down_blocks.0.resnets.0.conv1")
-          CHECK_EQ(t.branch.down.sizes(), at::IntArrayRef({2, 32, 3, 3}));
+        if (t.module_path == "down_blocks.0.resnets.0.conv1") CHECK_EQ(t.branch.down.sizes(), at::IntArrayRef({2, 32, 3, 3}));
     }
     at::Tensor out_d, out_k;
     {
@@ -164,8 +162,8 @@ TEST_CASE("UNet and text encoder with a LoRA equal diffusers at weights 1 and 0.
     LoraReference ref(family);
     for (std::string naming : {"diffusers", "kohya"}) {
       LoraFile lora = read_lora_file(lora_path(family + "_lora_" + naming + ".safetensors"), sd);
-      std::cout << " " << family << " " << naming << ": " << lora.unet.size() << " UNet layers, "
-                << lora.text_encoder.size() << " text-encoder layers\n";
+      std::cout << " " << family << " " << naming << ": " << lora.unet.size() << " UNet layers, " << lora.text_encoder.size()
+                << " text-encoder layers\n";
       for (double weight : {1.0, 0.5}) {
         LoraAttachment attach(sd, lora, weight);
         CHECK_CLOSE(family + " " + naming + " unet at weight " + (weight == 1.0 ? "1" : "0.5"), run_unet(sd, ref),
@@ -239,8 +237,7 @@ TEST_CASE("detaching restores the base model exactly; LoRAs stack and detach in 
   second.reset();
   CHECK(at::equal(run_unet(sd, ref), base));
   CHECK(at::equal(run_text(sd, ref), base_text));
-  auto* to_q =
-      dynamic_cast<Linear*>(sd.unet().find_module("down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q"));
+  auto* to_q = dynamic_cast<Linear*>(sd.unet().find_module("down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q"));
   REQUIRE(to_q != nullptr);
   CHECK(to_q->loras.empty());
 }
@@ -343,8 +340,7 @@ TEST_CASE("a bf16 model runs a LoRA in bf16 with per-sample scales") {
   }
   const double e0 = relative_error(out.narrow(0, 0, 1), ref["unet.out_scale_1"].narrow(0, 0, 1));
   const double e1 = relative_error(out.narrow(0, 1, 1), ref["unet.out_scale_0.5"].narrow(0, 1, 1));
-  std::cout << "  bf16 relative error: base " << base_error << ", with the LoRA " << e0 << " (s = 1), " << e1
-            << " (s = 0.5)\n";
+  std::cout << "  bf16 relative error: base " << base_error << ", with the LoRA " << e0 << " (s = 1), " << e1 << " (s = 0.5)\n";
   CHECK(e0 <= 2 * base_error + 1e-2);
   CHECK(e1 <= 2 * base_error + 1e-2);
 }
@@ -356,45 +352,40 @@ TEST_CASE("bad LoRA files are refused with messages that name the file and the k
   StableDiffusionModel& sd2 = model("sd2");
 
   // an SD2 LoRA on the SD1 model: cross-attention context 48 vs 32, text width 48 vs 32
-  CHECK_THROWS_WITH(
-      read_lora_file(lora_path("sd2_lora_diffusers.safetensors"), sd1), "sd2_lora_diffusers.safetensors", "SD 1.x",
-      "unet.down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.lora_A.weight: the file has [4,48]",
-      "needs [4,32]", "shape mismatch", "another model family");
-  CHECK_THROWS_WITH(
-      read_lora_file(lora_path("sd2_lora_kohya.safetensors"), sd1), "sd2_lora_kohya.safetensors",
-      "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight: the file has [4,48]",
-      "needs [4,32]");
+  CHECK_THROWS_WITH(read_lora_file(lora_path("sd2_lora_diffusers.safetensors"), sd1), "sd2_lora_diffusers.safetensors", "SD 1.x",
+                    "unet.down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.lora_A.weight: the file has [4,48]",
+                    "needs [4,32]", "shape mismatch", "another model family");
+  CHECK_THROWS_WITH(read_lora_file(lora_path("sd2_lora_kohya.safetensors"), sd1), "sd2_lora_kohya.safetensors",
+                    "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight: the file has [4,48]",
+                    "needs [4,32]");
   // an SD1 LoRA on the SD2 model: SD1 has two attentions per down block, the tiny SD2 one
-  CHECK_THROWS_WITH(read_lora_file(lora_path("sd1_lora_kohya.safetensors"), sd2), "sd1_lora_kohya.safetensors",
-                    "SD 2.x", "layer(s) this model does not have", "lora_unet_down_blocks_0_attentions_1_",
-                    "another model family");
+  CHECK_THROWS_WITH(read_lora_file(lora_path("sd1_lora_kohya.safetensors"), sd2), "sd1_lora_kohya.safetensors", "SD 2.x",
+                    "layer(s) this model does not have", "lora_unet_down_blocks_0_attentions_1_", "another model family");
 
   const auto lora_down = at::randn({4, 32}), lora_up = at::randn({32, 4});
   const std::string q = "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q";
 
   // SDXL names
-  write_safetensors(
-      dir.path() / "sdxl.safetensors",
-      {{"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down.weight", at::randn({4, 640})},
-       {"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_up.weight", at::randn({640, 4})},
-       {"lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight", at::randn({4, 1280})},
-       {"lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight", at::randn({1280, 4})}});
-  CHECK_THROWS_WITH(read_lora_file(dir.path() / "sdxl.safetensors", sd1), "sdxl.safetensors", "another model family",
-                    "SDXL", "lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down.weight",
+  write_safetensors(dir.path() / "sdxl.safetensors",
+                    {{"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down.weight", at::randn({4, 640})},
+                     {"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_up.weight", at::randn({640, 4})},
+                     {"lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight", at::randn({4, 1280})},
+                     {"lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight", at::randn({1280, 4})}});
+  CHECK_THROWS_WITH(read_lora_file(dir.path() / "sdxl.safetensors", sd1), "sdxl.safetensors", "another model family", "SDXL",
+                    "lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down.weight",
                     "lora_te2_text_model_encoder_layers_0_self_attn_q_proj");
 
   // unrelated keys: a model checkpoint, and a LoRA with a stray tensor
   CHECK_THROWS_WITH(read_lora_file(fixture_root() / "sd1-tiny" / "unet" / "diffusion_pytorch_model.safetensors", sd1),
                     "diffusion_pytorch_model.safetensors", "is not a LoRA", "model checkpoint");
-  write_safetensors(dir.path() / "stray.safetensors", {{q + ".lora_down.weight", lora_down},
-                                                       {q + ".lora_up.weight", lora_up},
-                                                       {"model.embedding.weight", at::randn({3})}});
+  write_safetensors(
+      dir.path() / "stray.safetensors",
+      {{q + ".lora_down.weight", lora_down}, {q + ".lora_up.weight", lora_up}, {"model.embedding.weight", at::randn({3})}});
   CHECK_THROWS_WITH(read_lora_file(dir.path() / "stray.safetensors", sd1), "stray.safetensors", "not LoRA weights",
                     "model.embedding.weight");
 
   // a down without its up, and an up without its down
-  write_safetensors(dir.path() / "half.safetensors",
-                    {{q + ".lora_down.weight", lora_down}, {q + ".alpha", at::tensor(4.0)}});
+  write_safetensors(dir.path() / "half.safetensors", {{q + ".lora_down.weight", lora_down}, {q + ".alpha", at::tensor(4.0)}});
   CHECK_THROWS_WITH(read_lora_file(dir.path() / "half.safetensors", sd1), "half.safetensors",
                     q + ".lora_down.weight has no lora_up.weight");
   write_safetensors(dir.path() / "half_b.safetensors",
@@ -420,10 +411,8 @@ TEST_CASE("bad LoRA files are refused with messages that name the file and the k
   fs::resize_file(truncated, fs::file_size(truncated) / 2);
   CHECK_THROWS_WITH(read_lora_file(truncated, sd1), "cannot read LoRA file", "truncated.safetensors");
   { std::ofstream(dir.path() / "notes.safetensors") << "these are my LoRA notes"; }
-  CHECK_THROWS_WITH(read_lora_file(dir.path() / "notes.safetensors", sd1), "cannot read LoRA file",
-                    "notes.safetensors");
-  CHECK_THROWS_WITH(read_lora_file(dir.path() / "missing.safetensors", sd1), "cannot read LoRA file",
-                    "missing.safetensors");
+  CHECK_THROWS_WITH(read_lora_file(dir.path() / "notes.safetensors", sd1), "cannot read LoRA file", "notes.safetensors");
+  CHECK_THROWS_WITH(read_lora_file(dir.path() / "missing.safetensors", sd1), "cannot read LoRA file", "missing.safetensors");
 
   // the whole messages, for the log
   for (const fs::path& bad : {dir.path() / "sdxl.safetensors", lora_path("sd1_lora_kohya.safetensors"),

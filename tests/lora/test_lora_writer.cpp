@@ -10,11 +10,11 @@
 #include <map>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/formats/json.h"
 #include "core/io/safetensors_file.h"
 #include "core/lora/lora_file.h"
 #include "core/lora/lora_writer.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "tests/parity/parity_support.h"
 #include "tests/support/temp_folder.h"
 
@@ -62,8 +62,7 @@ void check_same_lora(const LoraFile& a, const LoraFile& b) {
                 x.module_path << " down differs");
       CHECK_MSG(x.branch.up.scalar_type() == y.branch.up.scalar_type() && at::equal(x.branch.up, y.branch.up),
                 x.module_path << " up differs");
-      CHECK_MSG(x.branch.scale == y.branch.scale,
-                x.module_path << " scale " << x.branch.scale << " vs " << y.branch.scale);
+      CHECK_MSG(x.branch.scale == y.branch.scale, x.module_path << " scale " << x.branch.scale << " vs " << y.branch.scale);
     }
   }
 }
@@ -95,8 +94,7 @@ TEST_CASE("a LoRA written in kohya and diffusers naming reads back to the same b
   TempFolder tmp;
   const fs::path kohya_path = tmp.path() / "out_kohya.safetensors";
   const fs::path diffusers_path = tmp.path() / "out_diffusers.safetensors";
-  write_lora_file(kohya_path, original, LoraNaming::Kohya,
-                  {{"ss_base_model_version", "sd_v1"}, {"steer.trainer", "test"}});
+  write_lora_file(kohya_path, original, LoraNaming::Kohya, {{"ss_base_model_version", "sd_v1"}, {"steer.trainer", "test"}});
   write_lora_file(diffusers_path, original, LoraNaming::Diffusers, {{"steer.trainer", "test"}});
 
   const LoraFile kohya = read_lora_file(kohya_path, sd);
@@ -127,8 +125,7 @@ TEST_CASE("a LoRA written in kohya and diffusers naming reads back to the same b
     CHECK(t.count("lora_te_text_model_encoder_layers_0_mlp_fc1.lora_down.weight"));
     for (const auto& [name, tensor] : t) {
       CHECK_MSG(name.rfind("lora_unet_", 0) == 0 || name.rfind("lora_te_", 0) == 0, name);
-      if (name.size() > 6 && name.compare(name.size() - 6, 6, ".alpha") == 0)
-        CHECK_MSG(tensor.dim() == 0, name << " is not 0-d");
+      if (name.size() > 6 && name.compare(name.size() - 6, 6, ".alpha") == 0) CHECK_MSG(tensor.dim() == 0, name << " is not 0-d");
     }
     CHECK_EQ(meta_of(*f, "ss_network_module"), "networks.lora");
     CHECK_EQ(meta_of(*f, "ss_network_dim"), std::to_string(original.rank()));

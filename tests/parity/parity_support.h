@@ -39,7 +39,8 @@ inline double fp32_tolerance() { return test_device().is_cuda() ? 1e-3 : 1e-4; }
 
 struct Reference {
   std::shared_ptr<SafetensorsFile> file;
-  explicit Reference(const std::string& name) : file(SafetensorsFile::open(fixture_root() / "reference" / (name + ".safetensors"))) {}
+  explicit Reference(const std::string& name)
+      : file(SafetensorsFile::open(fixture_root() / "reference" / (name + ".safetensors"))) {}
   at::Tensor operator[](const std::string& key) const { return file->tensor(key); }
   bool has(const std::string& key) const { return file->header().find(key) != nullptr; }
 };
@@ -56,26 +57,26 @@ inline double relative_error(const at::Tensor& a, const at::Tensor& b) {
 
 // Checks shape equality and max-abs difference; prints the measured value either way, so
 // the test log records how close we are, not only that we passed.
-#define CHECK_CLOSE(label, actual, expected, tolerance)                                                         \
-  do {                                                                                                           \
-    const at::Tensor steer_a_ = (actual);                                                                        \
-    const at::Tensor steer_e_ = (expected);                                                                      \
-    if (steer_a_.sizes() != steer_e_.sizes()) {                                                                  \
-      CHECK_MSG(false, std::string(label) << ": shape " << steer_a_.sizes() << " vs reference " << steer_e_.sizes()); \
-    } else {                                                                                                     \
-      const double steer_d_ = ::steer::testing::max_abs_diff(steer_a_, steer_e_);                               \
-      std::cout << "  " << label << ": max abs diff " << steer_d_ << " (tolerance " << (tolerance) << ")\n";    \
+#define CHECK_CLOSE(label, actual, expected, tolerance)                                                                \
+  do {                                                                                                                 \
+    const at::Tensor steer_a_ = (actual);                                                                              \
+    const at::Tensor steer_e_ = (expected);                                                                            \
+    if (steer_a_.sizes() != steer_e_.sizes()) {                                                                        \
+      CHECK_MSG(false, std::string(label) << ": shape " << steer_a_.sizes() << " vs reference " << steer_e_.sizes());  \
+    } else {                                                                                                           \
+      const double steer_d_ = ::steer::testing::max_abs_diff(steer_a_, steer_e_);                                      \
+      std::cout << "  " << label << ": max abs diff " << steer_d_ << " (tolerance " << (tolerance) << ")\n";           \
       CHECK_MSG(steer_d_ <= (tolerance), std::string(label) << ": max abs diff " << steer_d_ << " > " << (tolerance)); \
-    }                                                                                                            \
+    }                                                                                                                  \
   } while (0)
 
-#define CHECK_RELATIVE(label, actual, expected, tolerance)                                                      \
-  do {                                                                                                           \
-    const at::Tensor steer_a_ = (actual);                                                                        \
-    const at::Tensor steer_e_ = (expected);                                                                      \
-    REQUIRE(steer_a_.sizes() == steer_e_.sizes());                                                               \
-    const double steer_r_ = ::steer::testing::relative_error(steer_a_, steer_e_);                               \
-    std::cout << "  " << label << ": relative error " << steer_r_ << " (tolerance " << (tolerance) << ")\n";    \
+#define CHECK_RELATIVE(label, actual, expected, tolerance)                                                             \
+  do {                                                                                                                 \
+    const at::Tensor steer_a_ = (actual);                                                                              \
+    const at::Tensor steer_e_ = (expected);                                                                            \
+    REQUIRE(steer_a_.sizes() == steer_e_.sizes());                                                                     \
+    const double steer_r_ = ::steer::testing::relative_error(steer_a_, steer_e_);                                      \
+    std::cout << "  " << label << ": relative error " << steer_r_ << " (tolerance " << (tolerance) << ")\n";           \
     CHECK_MSG(steer_r_ <= (tolerance), std::string(label) << ": relative error " << steer_r_ << " > " << (tolerance)); \
   } while (0)
 

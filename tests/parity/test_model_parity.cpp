@@ -35,11 +35,13 @@ void check_text_encoder(const std::string& family) {
   CHECK_CLOSE("last_hidden_state", out.last_hidden_state.cpu(), ref["last_hidden_state"], kFp32Tolerance);
   CHECK_CLOSE("pooler_output", out.pooled.cpu(), ref["pooler_output"], kFp32Tolerance);
   for (size_t i = 0; i < out.hidden_states.size(); ++i)
-    CHECK_CLOSE("hidden_state_" + std::to_string(i), out.hidden_states[i].cpu(), ref["hidden_state_" + std::to_string(i)], kFp32Tolerance);
+    CHECK_CLOSE("hidden_state_" + std::to_string(i), out.hidden_states[i].cpu(), ref["hidden_state_" + std::to_string(i)],
+                kFp32Tolerance);
   CHECK(ref.has("hidden_state_" + std::to_string(out.hidden_states.size() - 1)));
   CHECK(!ref.has("hidden_state_" + std::to_string(out.hidden_states.size())));
   for (int skip = 1; ref.has("clip_skip_" + std::to_string(skip)); ++skip)
-    CHECK_CLOSE("clip_skip_" + std::to_string(skip), model->encode(ids, skip).cpu(), ref["clip_skip_" + std::to_string(skip)], kFp32Tolerance);
+    CHECK_CLOSE("clip_skip_" + std::to_string(skip), model->encode(ids, skip).cpu(), ref["clip_skip_" + std::to_string(skip)],
+                kFp32Tolerance);
 }
 
 struct BlockOutputs {
@@ -101,7 +103,9 @@ void check_vae(const std::string& family) {
 TEST_CASE("sd1 text encoder (quick_gelu, clip skip) equals transformers") { check_text_encoder("sd1"); }
 TEST_CASE("sd2 text encoder (gelu) equals transformers") { check_text_encoder("sd2"); }
 TEST_CASE("sd1 unet (conv projection) equals diffusers, fp32") { check_unet("sd1", at::kFloat, kFp32Tolerance); }
-TEST_CASE("sd2 unet (linear projection, head list, upcast) equals diffusers, fp32") { check_unet("sd2", at::kFloat, kFp32Tolerance); }
+TEST_CASE("sd2 unet (linear projection, head list, upcast) equals diffusers, fp32") {
+  check_unet("sd2", at::kFloat, kFp32Tolerance);
+}
 TEST_CASE("sd1 vae encode and decode equal diffusers") { check_vae("sd1"); }
 TEST_CASE("sd2 vae encode and decode equal diffusers") { check_vae("sd2"); }
 

@@ -194,8 +194,10 @@ TEST_CASE("sampling runs equal diffusers' (initial noise, every step's x and x0,
     const at::Tensor ref_x = f.runs->tensor(name + ".x"), ref_x0 = f.runs->tensor(name + ".x0");
     REQUIRE(static_cast<int64_t>(xs.size()) == ref_x.size(0));
     const at::Tensor x = at::stack(xs), x0 = at::stack(x0s);
-    CHECK_MSG(x.scalar_type() == ref_x.scalar_type(), name << ": sample dtype " << x.scalar_type() << " vs " << ref_x.scalar_type());
-    CHECK_MSG(x0.scalar_type() == ref_x0.scalar_type(), name << ": x0 dtype " << x0.scalar_type() << " vs " << ref_x0.scalar_type());
+    CHECK_MSG(x.scalar_type() == ref_x.scalar_type(),
+              name << ": sample dtype " << x.scalar_type() << " vs " << ref_x.scalar_type());
+    CHECK_MSG(x0.scalar_type() == ref_x0.scalar_type(),
+              name << ": x0 dtype " << x0.scalar_type() << " vs " << ref_x0.scalar_type());
     CHECK(at::equal(final_x, xs.back()));
     const double err = std::max(relative(x, ref_x), relative(x0, ref_x0));
     if (at::equal(x, ref_x) && at::equal(x0, ref_x0)) ++identical;
@@ -209,8 +211,8 @@ TEST_CASE("sampling runs equal diffusers' (initial noise, every step's x and x0,
     }
     ++count;
   }
-  std::cout << "  " << count << " runs, " << identical << " bit-identical to diffusers; worst relative error fp32 " << worst32 << " (" << worst32_name << "), fp16 " << worst16
-            << " (" << worst16_name << ")\n";
+  std::cout << "  " << count << " runs, " << identical << " bit-identical to diffusers; worst relative error fp32 " << worst32
+            << " (" << worst32_name << "), fp16 " << worst16 << " (" << worst16_name << ")\n";
   CHECK(count > 90);
 }
 

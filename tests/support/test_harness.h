@@ -75,52 +75,52 @@ inline int run_all(int argc, char** argv) {
 
 #define STEER_CAT_(a, b) a##b
 #define STEER_CAT(a, b) STEER_CAT_(a, b)
-#define TEST_CASE(name)                                                                              \
-  static void STEER_CAT(steer_test_fn_, __LINE__)();                                                  \
+#define TEST_CASE(name)                                                                                                \
+  static void STEER_CAT(steer_test_fn_, __LINE__)();                                                                   \
   static ::steer::testing::Registrar STEER_CAT(steer_test_reg_, __LINE__)(name, &STEER_CAT(steer_test_fn_, __LINE__)); \
   static void STEER_CAT(steer_test_fn_, __LINE__)()
 
 // c10 defines glog-style CHECK macros; the tests use these.
 #undef CHECK
 #undef CHECK_EQ
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) ::steer::testing::report_failure(__FILE__, __LINE__, #cond);       \
+#define CHECK(cond)                                                           \
+  do {                                                                        \
+    if (!(cond)) ::steer::testing::report_failure(__FILE__, __LINE__, #cond); \
   } while (0)
 
-#define REQUIRE(cond)                                                               \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      ::steer::testing::report_failure(__FILE__, __LINE__, #cond);                  \
-      throw ::steer::testing::RequireFailed{};                                      \
-    }                                                                               \
+#define REQUIRE(cond)                                              \
+  do {                                                             \
+    if (!(cond)) {                                                 \
+      ::steer::testing::report_failure(__FILE__, __LINE__, #cond); \
+      throw ::steer::testing::RequireFailed{};                     \
+    }                                                              \
   } while (0)
 
-#define CHECK_MSG(cond, msg)                                                         \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::ostringstream steer_os_;                                                  \
-      steer_os_ << #cond << " -- " << msg;                                           \
-      ::steer::testing::report_failure(__FILE__, __LINE__, steer_os_.str());         \
-    }                                                                                \
+#define CHECK_MSG(cond, msg)                                                 \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
+      std::ostringstream steer_os_;                                          \
+      steer_os_ << #cond << " -- " << msg;                                   \
+      ::steer::testing::report_failure(__FILE__, __LINE__, steer_os_.str()); \
+    }                                                                        \
   } while (0)
 
 #define CHECK_EQ(a, b) CHECK_MSG((a) == (b), "left: " << (a) << " right: " << (b))
 
 // Checks that `expr` throws an exception whose message contains every given fragment.
-#define CHECK_THROWS_WITH(expr, ...)                                                              \
-  do {                                                                                            \
-    bool steer_threw_ = false;                                                                    \
-    try {                                                                                         \
-      (void)(expr);                                                                               \
-    } catch (const std::exception& steer_e_) {                                                    \
-      steer_threw_ = true;                                                                        \
-      std::string steer_msg_ = steer_e_.what();                                                   \
-      for (const std::string& steer_frag_ : std::initializer_list<std::string>{__VA_ARGS__})                                               \
-        CHECK_MSG(steer_msg_.find(steer_frag_) != std::string::npos,                              \
-                  "message \"" << steer_msg_ << "\" lacks \"" << steer_frag_ << "\"");            \
-    }                                                                                             \
-    CHECK_MSG(steer_threw_, #expr " did not throw");                                              \
+#define CHECK_THROWS_WITH(expr, ...)                                                         \
+  do {                                                                                       \
+    bool steer_threw_ = false;                                                               \
+    try {                                                                                    \
+      (void)(expr);                                                                          \
+    } catch (const std::exception& steer_e_) {                                               \
+      steer_threw_ = true;                                                                   \
+      std::string steer_msg_ = steer_e_.what();                                              \
+      for (const std::string& steer_frag_ : std::initializer_list<std::string>{__VA_ARGS__}) \
+        CHECK_MSG(steer_msg_.find(steer_frag_) != std::string::npos,                         \
+                  "message \"" << steer_msg_ << "\" lacks \"" << steer_frag_ << "\"");       \
+    }                                                                                        \
+    CHECK_MSG(steer_threw_, #expr " did not throw");                                         \
   } while (0)
 
 #define STEER_TEST_MAIN() \

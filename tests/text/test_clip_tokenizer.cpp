@@ -101,9 +101,7 @@ struct TempDir {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
-  void write(const std::string& file, const std::string& text) const {
-    std::ofstream(path / file, std::ios::binary) << text;
-  }
+  void write(const std::string& file, const std::string& text) const { std::ofstream(path / file, std::ios::binary) << text; }
 };
 
 const char* kSmallVocab = R"({"a": 0, "b": 1, "a</w>": 2, "b</w>": 3, "ab</w>": 4, "<|startoftext|>": 5, "<|endoftext|>": 6})";
@@ -116,7 +114,8 @@ void expect_input_error(const fs::path& dir, std::initializer_list<const char*> 
     CHECK_MSG(false, "from_folder(" << dir << ") did not throw");
   } catch (const steer::InputError& e) {
     const std::string msg = e.what();
-    for (const char* f : fragments) CHECK_MSG(msg.find(f) != std::string::npos, "message \"" << msg << "\" lacks \"" << f << "\"");
+    for (const char* f : fragments)
+      CHECK_MSG(msg.find(f) != std::string::npos, "message \"" << msg << "\" lacks \"" << f << "\"");
   } catch (const std::exception& e) {
     CHECK_MSG(false, "from_folder threw a non-InputError: " << e.what());
   }
@@ -158,8 +157,8 @@ TEST_CASE("decode matches transformers' decode on the corpus") {
     const std::string expected = p.at("sd1_decoded").as_string();
     const std::string got = sd1().decode(ids_of(p.at("sd1_ids")));
     if (got != expected && ++failures <= 10)
-      std::cerr << "  decode mismatch for " << escaped(p.at("text").as_string()) << ": transformers "
-                << escaped(expected) << ", ours " << escaped(got) << "\n";
+      std::cerr << "  decode mismatch for " << escaped(p.at("text").as_string()) << ": transformers " << escaped(expected)
+                << ", ours " << escaped(got) << "\n";
   }
   CHECK_MSG(failures == 0, failures << " decode mismatches");
 }
@@ -173,10 +172,9 @@ TEST_CASE("every Unicode code point tokenizes as transformers does (sweeps)") {
     for (auto [tok, prefix] : {std::pair{&sd1(), "sd1"}, std::pair{&sd2(), "sd2"}}) {
       const std::vector<int32_t> ids = tok->encode(text);
       const std::string key = prefix;
-      const bool same = static_cast<int64_t>(ids.size()) == s.at(key + "_count").as_int() &&
-                        fnv1a(ids) == s.at(key + "_hash").as_string();
-      if (!same && ++failures <= 10)
-        std::cerr << "  sweep mismatch (" << prefix << "): " << s.at("label").as_string() << "\n";
+      const bool same =
+          static_cast<int64_t>(ids.size()) == s.at(key + "_count").as_int() && fnv1a(ids) == s.at(key + "_hash").as_string();
+      if (!same && ++failures <= 10) std::cerr << "  sweep mismatch (" << prefix << "): " << s.at("label").as_string() << "\n";
     }
   }
   CHECK_MSG(failures == 0, failures << " sweep chunks differ");
@@ -218,13 +216,12 @@ TEST_CASE("known ids") {
     CHECK_EQ(ids[76], 49407);
     CHECK(t->encode(long_prompt).size() == 120);
   }
-  CHECK_EQ(sd1().decode(sd1().encode_padded("a photo of a cat")).substr(0, 32),
-           std::string("<|startoftext|>a photo of a cat "));
+  CHECK_EQ(sd1().decode(sd1().encode_padded("a photo of a cat")).substr(0, 32), std::string("<|startoftext|>a photo of a cat "));
 }
 
 TEST_CASE("invalid UTF-8 input becomes U+FFFD") {
   CHECK(sd1().encode("a\xff b") == sd1().encode("a\xef\xbf\xbd b"));
-  CHECK(sd1().encode("\xe2\x82") == sd1().encode("\xef\xbf\xbd"));  // truncated sequence: one U+FFFD
+  CHECK(sd1().encode("\xe2\x82") == sd1().encode("\xef\xbf\xbd"));                              // truncated sequence: one U+FFFD
   CHECK(sd1().encode("\xed\xa0\x80") == sd1().encode("\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));  // surrogate
 }
 

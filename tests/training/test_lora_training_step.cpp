@@ -14,10 +14,10 @@
 #include <filesystem>
 #include <map>
 
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
 #include "core/lora/lora_file.h"
 #include "core/models/layers.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/training/lora_training_step.h"
 #include "tests/parity/parity_support.h"
@@ -144,8 +144,8 @@ StepResult check_step(const std::string& name, const TrainingObjective& objectiv
       }
     }
     std::cout << "  " << name << ": loss " << r.loss << " (diffusers " << want << ", |diff| " << std::abs(r.loss - want)
-              << "); gradients max |diff|/max|g| " << worst_g << "; updated LoRA max |diff| " << worst_w << " at "
-              << worst_at << "; " << ill << " of " << total << " weights beyond 1e-5 (|g| near eps)\n";
+              << "); gradients max |diff|/max|g| " << worst_g << "; updated LoRA max |diff| " << worst_w << " at " << worst_at
+              << "; " << ill << " of " << total << " weights beyond 1e-5 (|g| near eps)\n";
   }
   // Detached: no branches left on the model's layers.
   for (const auto& [path, mod] : m.unet().named_modules()) {
@@ -158,12 +158,11 @@ TEST_CASE("encode_prompt gives the fixture's encoder_hidden_states") {
   auto& m = model();  // loaded outside InferenceMode: inference tensors cannot be trained through
   c10::InferenceMode inference;
   at::Tensor got = m.encode_prompt("a photo of sks cat").cpu();
-  CHECK_MSG(max_abs(got, batch_ref("ehs_instance")) <= fp32_tolerance(), "max |diff| " << max_abs(got, batch_ref("ehs_instance")));
+  CHECK_MSG(max_abs(got, batch_ref("ehs_instance")) <= fp32_tolerance(),
+            "max |diff| " << max_abs(got, batch_ref("ehs_instance")));
 }
 
-TEST_CASE("epsilon loss, gradients and one AdamW step equal diffusers + PEFT") {
-  check_step("eps", TrainingObjective{});
-}
+TEST_CASE("epsilon loss, gradients and one AdamW step equal diffusers + PEFT") { check_step("eps", TrainingObjective{}); }
 
 TEST_CASE("min-SNR-5 weighting (epsilon and v-prediction) equals diffusers'") {
   at::Tensor ac = alphas_cumprod();

@@ -13,12 +13,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
 #include "core/lora/lora_file.h"
-#include "core/sampling/noise_schedule.h"
 #include "core/models/activation_checkpointing.h"
+#include "core/pipeline/stable_diffusion_model.h"
+#include "core/sampling/noise_schedule.h"
 #include "core/training/learning_rate_schedule.h"
 #include "core/training/lora_initialization.h"
 #include "core/training/lora_training_step.h"
@@ -124,7 +124,8 @@ double evaluation_loss(const StableDiffusionModel& model, const fs::path& photos
 
 std::vector<TrainingEvent> run_collect(const TrainingSettings& s, const TrainingControl& control = {}) {
   std::vector<TrainingEvent> events;
-  run_training(s, [&](const TrainingEvent& e) { events.push_back(e); }, control);
+  run_training(
+      s, [&](const TrainingEvent& e) { events.push_back(e); }, control);
   return events;
 }
 
@@ -445,8 +446,7 @@ TEST_CASE("gradient checkpointing gives the same loss and LoRA gradients as with
     worst = std::max(worst, (g_plain[i] - g_ckpt[i]).abs().max().item<double>());
     largest = std::max(largest, g_plain[i].abs().max().item<double>());
   }
-  std::cout << "  with vs without gradient checkpointing: max |grad diff| " << worst << " (largest |grad| " << largest
-            << ")\n";
+  std::cout << "  with vs without gradient checkpointing: max |grad diff| " << worst << " (largest |grad| " << largest << ")\n";
   CHECK(largest > 0);
   CHECK_MSG(worst <= 1e-5 * largest, "checkpointed gradients differ by " << worst);
 }

@@ -450,12 +450,11 @@ TEST_CASE("The board's words: labels as grid.png has them, and every setting of 
   CHECK(columns[1] == QStringLiteral("ω: linear:0.2->0.8"));
   const QStringList rows = steer::ui::row_labels(model);
   CHECK_EQ(rows.size(), 4);
-  CHECK_MSG(rows[0].contains(QStringLiteral("λ: 3")) && rows[0].contains(QStringLiteral("seed: 1")),
-            rows[0].toStdString());
+  CHECK_MSG(rows[0].contains(QStringLiteral("λ: 3")) && rows[0].contains(QStringLiteral("seed: 1")), rows[0].toStdString());
   const int cell = model.cellAt(1, 3);  // linear ω, λ 5, seed 2
   const QString text = steer::ui::cell_settings_text(model, cell);
-  for (const char* line : {"Method: pg", "ω: linear:0.2->0.8", "λ (guidance scale): 5", "Seed: 2",
-                           "Model: /models/sd1-tiny", "Subject: /subjects/mug.safetensors (strength 0.8)"})
+  for (const char* line : {"Method: pg", "ω: linear:0.2->0.8", "λ (guidance scale): 5", "Seed: 2", "Model: /models/sd1-tiny",
+                           "Subject: /subjects/mug.safetensors (strength 0.8)"})
     CHECK_MSG(text.contains(QString::fromUtf8(line)), line << " not in:\n" << text.toStdString());
   CHECK(steer::ui::cell_settings_text(model, 99).isEmpty());
   CHECK(steer::ui::describe_request(model.cell(cell).request).contains(QStringLiteral("seed 2")));

@@ -147,7 +147,9 @@ void prepare(CompareBoard& board, const std::string& seeds) {
   board.setAxisTexts(axes);
 }
 
-bool wait_idle(CompareBoard& board) { return QTest::qWaitFor([&] { return !board.isRunning(); }, kTimeoutMs); }
+bool wait_idle(CompareBoard& board) {
+  return QTest::qWaitFor([&] { return !board.isRunning(); }, kTimeoutMs);
+}
 
 bool same_pixels(const steer::ImageRGBA8& a, const steer::ImageRGBA8& b) {
   return a.width == b.width && a.height == b.height && a.pixels == b.pixels;
@@ -221,11 +223,16 @@ SetFiles list_set(const fs::path& folder) {
   SetFiles f;
   for (const auto& e : fs::directory_iterator(folder)) {
     const std::string name = e.path().filename().string();
-    if (name == "index.json") f.index_json = true;
-    else if (name == "index.csv") f.index_csv = true;
-    else if (name == "grid.png") f.grid = true;
-    else if (e.path().extension() == ".png") f.images.push_back(name);
-    else if (e.path().extension() == ".json") f.sidecars.push_back(name);
+    if (name == "index.json")
+      f.index_json = true;
+    else if (name == "index.csv")
+      f.index_csv = true;
+    else if (name == "grid.png")
+      f.grid = true;
+    else if (e.path().extension() == ".png")
+      f.images.push_back(name);
+    else if (e.path().extension() == ".json")
+      f.sidecars.push_back(name);
   }
   std::sort(f.images.begin(), f.images.end());
   std::sort(f.sidecars.begin(), f.sidecars.end());
@@ -259,7 +266,8 @@ void check_set(const fs::path& folder, const CompareBoard& board, const std::vec
     CHECK_EQ(s.method, std::string(steer::guidance_method_name(cell.request.guidance.method)));
     CHECK_EQ(s.seed, cell.request.seed);
     CHECK_EQ(s.lambda, 7.5);
-    CHECK_EQ(s.omega, cell.request.guidance.method == steer::GuidanceMethod::Personalization ? std::string("0.5") : std::string());
+    CHECK_EQ(s.omega,
+             cell.request.guidance.method == steer::GuidanceMethod::Personalization ? std::string("0.5") : std::string());
     CHECK_EQ(s.prompt, std::string(kPrompt));
     CHECK_EQ(s.width, 64);
     CHECK_EQ(s.steps, 4);
@@ -277,16 +285,16 @@ void check_set(const fs::path& folder, const CompareBoard& board, const std::vec
 
 // Runs `steer sweep` for the board's grid.
 fs::path run_cli_sweep(const fs::path& out_dir, const std::string& name) {
-  const QStringList args = {QStringLiteral("sweep"),        QStringLiteral("--model"),  to_qstring(tiny_model_folder()),
-                            QStringLiteral("--lora"),       to_qstring(lora_file()),    QStringLiteral("--prompt"),
-                            QString::fromUtf8(kPrompt),     QStringLiteral("--methods"), QStringLiteral("cfg,pg"),
-                            QStringLiteral("--seeds"),      QStringLiteral("1,2"),      QStringLiteral("--method"),
-                            QStringLiteral("pg"),           QStringLiteral("--omega"),  QStringLiteral("0.5"),
-                            QStringLiteral("--lambda"),     QStringLiteral("7.5"),      QStringLiteral("--seed"),
-                            QStringLiteral("7"),            QStringLiteral("--steps"),  QStringLiteral("4"),
-                            QStringLiteral("--width"),      QStringLiteral("64"),       QStringLiteral("--height"),
-                            QStringLiteral("64"),           QStringLiteral("--out-dir"), to_qstring(out_dir),
-                            QStringLiteral("--name"),       QString::fromStdString(name)};
+  const QStringList args = {QStringLiteral("sweep"),    QStringLiteral("--model"),   to_qstring(tiny_model_folder()),
+                            QStringLiteral("--lora"),   to_qstring(lora_file()),     QStringLiteral("--prompt"),
+                            QString::fromUtf8(kPrompt), QStringLiteral("--methods"), QStringLiteral("cfg,pg"),
+                            QStringLiteral("--seeds"),  QStringLiteral("1,2"),       QStringLiteral("--method"),
+                            QStringLiteral("pg"),       QStringLiteral("--omega"),   QStringLiteral("0.5"),
+                            QStringLiteral("--lambda"), QStringLiteral("7.5"),       QStringLiteral("--seed"),
+                            QStringLiteral("7"),        QStringLiteral("--steps"),   QStringLiteral("4"),
+                            QStringLiteral("--width"),  QStringLiteral("64"),        QStringLiteral("--height"),
+                            QStringLiteral("64"),       QStringLiteral("--out-dir"), to_qstring(out_dir),
+                            QStringLiteral("--name"),   QString::fromStdString(name)};
   QProcess cli;
   cli.setProgram(QStringLiteral(STEER_CLI_PATH));
   cli.setArguments(args);
@@ -413,7 +421,8 @@ TEST_CASE("A 2x2 board fills cell by cell; favourites, A/B, saving, reopening, r
   // Columns: the first axis (method); rows: the seed.
   CHECK(board.columnLabels() == QStringList({QStringLiteral("method: cfg"), QStringLiteral("method: pg")}));
   CHECK(board.rowLabels() == QStringList({QStringLiteral("seed: 1"), QStringLiteral("seed: 2")}));
-  CHECK((label_texts(&board, "columnLabel") == std::vector<QString>{QStringLiteral("method: cfg"), QStringLiteral("method: pg")}));
+  CHECK(
+      (label_texts(&board, "columnLabel") == std::vector<QString>{QStringLiteral("method: cfg"), QStringLiteral("method: pg")}));
   CHECK((label_texts(&board, "rowLabel") == std::vector<QString>{QStringLiteral("seed: 1"), QStringLiteral("seed: 2")}));
   for (QLabel* l : board.findChildren<QLabel*>(QStringLiteral("columnLabel"))) CHECK(l->isVisible());
   const int cfg1 = board.cellAt(0, 0), pg1 = board.cellAt(1, 0), cfg2 = board.cellAt(0, 1), pg2 = board.cellAt(1, 1);
@@ -483,8 +492,9 @@ TEST_CASE("A 2x2 board fills cell by cell; favourites, A/B, saving, reopening, r
   REQUIRE(detail);
   CHECK(detail->isVisible());
   CHECK(detail->image() == steer::ui::qimage_from_rgba8(board.cell(pg1).image));
-  CHECK_MSG(detail->settingsText().contains(QLatin1String("Seed: 1")) && detail->settingsText().contains(QStringLiteral(u"ω: 0.5")),
-            str(detail->settingsText()));
+  CHECK_MSG(
+      detail->settingsText().contains(QLatin1String("Seed: 1")) && detail->settingsText().contains(QStringLiteral(u"ω: 0.5")),
+      str(detail->settingsText()));
   detail->close();
   CHECK(QTest::qWaitFor([&] { return detail.isNull(); }, 5000));
 
@@ -539,7 +549,8 @@ TEST_CASE("A 2x2 board fills cell by cell; favourites, A/B, saving, reopening, r
     CompareBoard reopened(bridge);
     reopened.setOutputFolder(moved);
     reopened.fromJson(state);
-    for (int i = 0; i < 4; ++i) CHECK_MSG(same_pixels(reopened.cell(i).image, images[static_cast<size_t>(i)]), "moved cell " << i);
+    for (int i = 0; i < 4; ++i)
+      CHECK_MSG(same_pixels(reopened.cell(i).image, images[static_cast<size_t>(i)]), "moved cell " << i);
   }
   // Not a board: refused, naming the member; the board is unchanged.
   {

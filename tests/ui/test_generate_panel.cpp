@@ -200,8 +200,13 @@ QImage steer_generate(const QString& out_dir, const QStringList& settings) {
   const QString out = out_dir + QStringLiteral("/cli.png");
   QProcess cli;
   cli.setProgram(QStringLiteral(STEER_CLI_PATH));
-  QStringList args{QStringLiteral("generate"), QStringLiteral("--model"), to_qstring(tiny_model_folder()),
-                   QStringLiteral("--lora"), to_qstring(lora_file()), QStringLiteral("--out"), out};
+  QStringList args{QStringLiteral("generate"),
+                   QStringLiteral("--model"),
+                   to_qstring(tiny_model_folder()),
+                   QStringLiteral("--lora"),
+                   to_qstring(lora_file()),
+                   QStringLiteral("--out"),
+                   out};
   args += settings;
   cli.setArguments(args);
   cli.start();
@@ -328,8 +333,8 @@ TEST_CASE("A PG image previews every step and equals steer generate's pixels") {
   CHECK_EQ(bridge.droppedPreviews(), 0);
   std::cout << "  previews: " << events_with_preview << " step events with previews, " << view->framesShown()
             << " frames set on the view, " << painted << " stamped frames painted\n";
-  std::cout << "  event loop while generating: max gap " << meter.max() << " ms, p99 " << meter.percentile(0.99)
-            << " ms over " << meter.samples() << " ticks\n";
+  std::cout << "  event loop while generating: max gap " << meter.max() << " ms, p99 " << meter.percentile(0.99) << " ms over "
+            << meter.samples() << " ticks\n";
   CHECK(meter.max() < 50.0);
 
   const QImage image = panel.currentImage();
@@ -346,11 +351,11 @@ TEST_CASE("A PG image previews every step and equals steer generate's pixels") {
 
   QTemporaryDir out;
   REQUIRE(out.isValid());
-  const QImage cli = steer_generate(out.path(), {QStringLiteral("--prompt"), QString::fromUtf8(kPrompt), QStringLiteral("--width"),
-                                                 QStringLiteral("64"), QStringLiteral("--height"), QStringLiteral("64"),
-                                                 QStringLiteral("--steps"), QStringLiteral("6"), QStringLiteral("--method"),
-                                                 QStringLiteral("pg"), QStringLiteral("--omega"), QStringLiteral("0.5"),
-                                                 QStringLiteral("--seed"), QStringLiteral("11")});
+  const QImage cli = steer_generate(
+      out.path(), {QStringLiteral("--prompt"), QString::fromUtf8(kPrompt), QStringLiteral("--width"), QStringLiteral("64"),
+                   QStringLiteral("--height"), QStringLiteral("64"), QStringLiteral("--steps"), QStringLiteral("6"),
+                   QStringLiteral("--method"), QStringLiteral("pg"), QStringLiteral("--omega"), QStringLiteral("0.5"),
+                   QStringLiteral("--seed"), QStringLiteral("11")});
   REQUIRE(!cli.isNull());
   const PixelDifference d = compare_pixels(image, cli);
   CHECK(d.same_size);
@@ -468,8 +473,8 @@ TEST_CASE("The event loop stays responsive during a longer run") {
   meter.stop();
   CHECK_EQ(steps, 40);
   std::cout << "  64x64, 40 steps in " << clock.elapsed() << " ms: max gap " << meter.max() << " ms, p99 "
-            << meter.percentile(0.99) << " ms, median " << meter.percentile(0.5) << " ms over " << meter.samples()
-            << " ticks; " << bridge.droppedPreviews() << " previews coalesced\n";
+            << meter.percentile(0.99) << " ms, median " << meter.percentile(0.5) << " ms over " << meter.samples() << " ticks; "
+            << bridge.droppedPreviews() << " previews coalesced\n";
   CHECK(meter.max() < 50.0);
 }
 
@@ -550,8 +555,7 @@ TEST_CASE("Use these settings gives back the exact request, and the same image")
   const steer::GenerationRequest first = history->entry(0).request;
   const QImage first_image = history->entry(0).image;
   CHECK(first.seed != history->entry(1).request.seed);  // random seeds, as used
-  CHECK_EQ(str(child<QLabel>(&panel, "seedUsed")->text()),
-           "seed " + std::to_string(history->entry(1).request.seed));
+  CHECK_EQ(str(child<QLabel>(&panel, "seedUsed")->text()), "seed " + std::to_string(history->entry(1).request.seed));
   CHECK_EQ(first.clip_skip, 1);
   CHECK_EQ(first.guidance.sigma_low, 0.5);
 
@@ -587,8 +591,7 @@ TEST_CASE("Branch previews show the strong and weak terms") {
   QObject scope;
   QObject::connect(&bridge, &EngineBridge::jobStep, &scope, [&](quint64, int, const steer::StepEvent& e) {
     CHECK(!e.preview_strong.empty() && !e.preview_weak.empty());
-    if (!e.preview_strong.empty())
-      CHECK(panel.previewView()->image() == steer::ui::to_qimage(e.preview_strong));
+    if (!e.preview_strong.empty()) CHECK(panel.previewView()->image() == steer::ui::to_qimage(e.preview_strong));
     last = e;
   });
   REQUIRE(panel.generate());
@@ -630,9 +633,8 @@ TEST_CASE("Bridge: a sweep reports every cell; a queued job cancelled before it 
   });
   QObject::connect(&bridge, &EngineBridge::jobFinished, &scope, [&](quint64 j) { by_job[j].push_back("finished"); });
   QObject::connect(&bridge, &EngineBridge::jobCancelled, &scope, [&](quint64 j) { by_job[j].push_back("cancelled"); });
-  QObject::connect(&bridge, &EngineBridge::jobFailed, &scope, [&](quint64 j, const QString& m) {
-    by_job[j].push_back("failed: " + str(m));
-  });
+  QObject::connect(&bridge, &EngineBridge::jobFailed, &scope,
+                   [&](quint64 j, const QString& m) { by_job[j].push_back("failed: " + str(m)); });
 
   const quint64 sweep = bridge.runSweep(plan);
   steer::GenerationRequest request = plan.base;

@@ -26,8 +26,8 @@
 #include <fstream>
 #include <map>
 
-#include "core/pipeline/model_inspection.h"
 #include "core/formats/json.h"
+#include "core/pipeline/model_inspection.h"
 #include "tests/support/test_harness.h"
 #include "ui/command_line.h"
 #include "ui/engine/engine_thread.h"
@@ -87,8 +87,7 @@ int64_t safetensors_parameter_count(const fs::path& file) {
 std::vector<fs::path> full_precision_weight_files(const fs::path& component_folder) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(component_folder))
-    if (entry.path().extension() == ".safetensors" && entry.path().stem().extension().empty())
-      files.push_back(entry.path());
+    if (entry.path().extension() == ".safetensors" && entry.path().stem().extension().empty()) files.push_back(entry.path());
   return files;
 }
 
@@ -118,8 +117,7 @@ void open_as_command_line_argument(MainWindow& window, const fs::path& folder) {
 }
 
 bool wait_for_summary(MainWindow& window) {
-  return QTest::qWaitFor([&] { return window.summaryView()->hasSummary() && !window.engine().isBusy(); },
-                         kLoadTimeoutMs);
+  return QTest::qWaitFor([&] { return window.summaryView()->hasSummary() && !window.engine().isBusy(); }, kLoadTimeoutMs);
 }
 
 void check_component(QTreeWidget* tree, const steer::ComponentSummary& engine_component, const fs::path& folder) {
@@ -127,8 +125,7 @@ void check_component(QTreeWidget* tree, const steer::ComponentSummary& engine_co
   CHECK_MSG(item != nullptr, "no row for " << engine_component.name);
   if (!item) return;
   CHECK_EQ(str(item->text(ModelSummaryView::ValueColumn)), engine_component.class_name);
-  CHECK_EQ(str(item->text(ModelSummaryView::ParametersColumn)),
-           steer::format_parameter_count(engine_component.parameter_count));
+  CHECK_EQ(str(item->text(ModelSummaryView::ParametersColumn)), steer::format_parameter_count(engine_component.parameter_count));
   CHECK_EQ(item->data(ModelSummaryView::ParametersColumn, ModelSummaryView::ExactCountRole).toLongLong(),
            engine_component.parameter_count);
   CHECK_EQ(str(item->text(ModelSummaryView::DetailColumn)), engine_component.detail);
@@ -156,8 +153,7 @@ void check_component(QTreeWidget* tree, const steer::ComponentSummary& engine_co
     if (row->text(ModelSummaryView::NameColumn) == QLatin1String("Weight file")) {
       ++weight_rows;
       const QString shown = row->text(ModelSummaryView::ValueColumn);
-      CHECK_MSG(shown.startsWith(to_qstring(engine_component.name) + QLatin1Char('/')),
-                "weight file row " << str(shown));
+      CHECK_MSG(shown.startsWith(to_qstring(engine_component.name) + QLatin1Char('/')), "weight file row " << str(shown));
     }
   }
   CHECK(dtype_rows == engine_component.parameters_by_dtype);
@@ -212,8 +208,8 @@ TEST_CASE("Opening the tiny SD 1.x folder shows what the engine reports") {
   CHECK_EQ(str(label_text(view, "pipelineValue")), engine.pipeline_class);
   CHECK_EQ(str(label_text(view, "predictionTypeValue")), engine.prediction_type);
   CHECK_EQ(str(label_text(view, "folderValue")), str(to_qstring(engine.folder)));
-  CHECK(label_text(view, "totalParametersValue")
-            .startsWith(to_qstring(steer::format_parameter_count(engine.total_parameters()))));
+  CHECK(
+      label_text(view, "totalParametersValue").startsWith(to_qstring(steer::format_parameter_count(engine.total_parameters()))));
   CHECK(engine.weights_variant.empty());
 
   auto* tree = view->findChild<QTreeWidget*>(QStringLiteral("componentTree"));
@@ -311,7 +307,7 @@ TEST_CASE("Destroying the window while the engine is busy joins the engine threa
     window.openModelFolder(to_qstring(folder));
     window.openModelFolder(to_qstring(folder));
     CHECK(window.engine().isBusy());
-  }  // ~EngineBridge: interrupt, quit, wait; the queued second load never starts
+  }                  // ~EngineBridge: interrupt, quit, wait; the queued second load never starts
   QTest::qWait(50);  // results of the finished load, if any, must find no dangling receiver
   CHECK(visible_message_box() == nullptr);
 }

@@ -36,9 +36,9 @@
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -134,13 +134,11 @@ void click(QMessageBox* box, const char* button_name) {
 }
 
 bool wait_for_model(MainWindow& window) {
-  return QTest::qWaitFor([&] { return window.summaryView()->hasSummary() && !window.engine().isBusy(); },
-                         kEngineTimeoutMs);
+  return QTest::qWaitFor([&] { return window.summaryView()->hasSummary() && !window.engine().isBusy(); }, kEngineTimeoutMs);
 }
 
 bool wait_for_subject(MainWindow& window) {
-  return QTest::qWaitFor([&] { return window.subjectPanel()->hasSubject() && !window.engine().isBusy(); },
-                         kEngineTimeoutMs);
+  return QTest::qWaitFor([&] { return window.subjectPanel()->hasSubject() && !window.engine().isBusy(); }, kEngineTimeoutMs);
 }
 
 bool wait_idle(MainWindow& window) {
@@ -162,9 +160,7 @@ void save_screenshot(QWidget& window, const char* name) {
   std::cout << "screenshot: " << shot_path.string() << "\n";
 }
 
-std::string request_text(const steer::GenerationRequest& request) {
-  return steer::request_to_json(request).dump();
-}
+std::string request_text(const steer::GenerationRequest& request) { return steer::request_to_json(request).dump(); }
 
 // The settings a designer sets in the panel for the project tests.
 steer::GenerationRequest designer_request() {
@@ -381,8 +377,8 @@ TEST_CASE("A project reopens in a new window with its model, subject, settings a
     auto* subject_path = window.subjectPanel()->findChild<QLabel*>(QStringLiteral("subjectPathValue"));
     REQUIRE(subject_path != nullptr);
     CHECK_EQ(str(subject_path->text()), s.lora.string());
-    CHECK(window.subjectPanel()->findChild<QLabel*>(QStringLiteral("subjectKindValue"))->text().startsWith(
-        QLatin1String("LoRA")));
+    CHECK(
+        window.subjectPanel()->findChild<QLabel*>(QStringLiteral("subjectKindValue"))->text().startsWith(QLatin1String("LoRA")));
     CHECK(!window.subjectPanel()->findChild<QLabel*>(QStringLiteral("subjectNoteValue"))->text().isEmpty());
     CHECK(window.logView()->toPlainText().contains(QLatin1String("Attached LoRA")));
     window.tabs()->setCurrentIndex(MainWindow::ModelTab);
@@ -448,8 +444,7 @@ TEST_CASE("A project reopens in a new window with its model, subject, settings a
   CHECK(saved.find("\"steer-compare-board\"") != std::string::npos);
   CHECK(saved.find("mug.safetensors") != std::string::npos);
   int pngs = 0;
-  for (const auto& entry : fs::directory_iterator(s.project / "outputs" / "board-1"))
-    pngs += entry.path().extension() == ".png";
+  for (const auto& entry : fs::directory_iterator(s.project / "outputs" / "board-1")) pngs += entry.path().extension() == ".png";
   CHECK_EQ(pngs, 4);
 
   MainWindow reopened;
@@ -651,9 +646,7 @@ TEST_CASE("Dropping a LoRA attaches it; dropping a model folder asks base or fin
   REQUIRE(choice != nullptr);
   click(choice, "attachAsSubjectButton");
   REQUIRE(QTest::qWaitFor(
-      [&] {
-        return window.subjectPanel()->attached().kind == steer::SubjectSpec::Kind::FineTuned && !window.engine().isBusy();
-      },
+      [&] { return window.subjectPanel()->attached().kind == steer::SubjectSpec::Kind::FineTuned && !window.engine().isBusy(); },
       kEngineTimeoutMs));
   CHECK(window.subjectPanel()->attached().path == fine_tuned);
   const QString note = window.subjectPanel()->findChild<QLabel*>(QStringLiteral("subjectNoteValue"))->text();
@@ -662,17 +655,15 @@ TEST_CASE("Dropping a LoRA attaches it; dropping a model folder asks base or fin
 
   // Detach.
   window.detachSubject();
-  REQUIRE(QTest::qWaitFor([&] { return !window.subjectPanel()->hasSubject() && !window.engine().isBusy(); },
-                          kEngineTimeoutMs));
+  REQUIRE(QTest::qWaitFor([&] { return !window.subjectPanel()->hasSubject() && !window.engine().isBusy(); }, kEngineTimeoutMs));
 
   // Or open it as the new base model.
   REQUIRE(drop(fine_tuned));
   choice = wait_for_box("dropFolderChoiceDialog", 5000);
   REQUIRE(choice != nullptr);
   click(choice, "openAsBaseButton");
-  REQUIRE(QTest::qWaitFor(
-      [&] { return window.engine().modelFolder() == to_qstring(fine_tuned) && !window.engine().isBusy(); },
-      kEngineTimeoutMs));
+  REQUIRE(QTest::qWaitFor([&] { return window.engine().modelFolder() == to_qstring(fine_tuned) && !window.engine().isBusy(); },
+                          kEngineTimeoutMs));
 
   // A text file is refused.
   std::ofstream(s.root / "notes.txt") << "hello";
@@ -824,8 +815,7 @@ TEST_CASE("Geometry, the log dock and the tab are restored in a new window") {
   MainWindow restored;
   restored.show();
   REQUIRE(QTest::qWaitForWindowExposed(&restored));
-  CHECK_MSG(restored.size() == saved_size,
-            "restored size " << restored.size().width() << "x" << restored.size().height());
+  CHECK_MSG(restored.size() == saved_size, "restored size " << restored.size().width() << "x" << restored.size().height());
   CHECK(!restored.findChild<QDockWidget*>(QStringLiteral("logDock"))->isVisible());
   CHECK_EQ(restored.tabs()->currentIndex(), static_cast<int>(MainWindow::CompareTab));
 }

@@ -97,8 +97,7 @@ TEST_CASE("--subject and --compare-prompts attach the LoRA and set up a CFG vs P
   QSignalSpy failed(&window, &MainWindow::startupSubjectFailed);
 
   start_with_arguments(window, {to_qstring(tiny_model_folder()), QStringLiteral("--subject"), to_qstring(lora_file()),
-                                QStringLiteral("--compare-prompts"),
-                                QStringLiteral("a photo of sks dog; a sks dog on the beach"),
+                                QStringLiteral("--compare-prompts"), QStringLiteral("a photo of sks dog; a sks dog on the beach"),
                                 QStringLiteral("--compare-prompts"), QStringLiteral("a painting of sks dog")});
   // The subject waits for its model: nothing is attached while it loads.
   CHECK(window.engine().isBusy());
@@ -187,8 +186,7 @@ TEST_CASE("A --subject that does not exist shows the subject error and the windo
   good.kind = steer::SubjectSpec::Kind::Lora;
   good.path = lora_file();
   window.attachSubject(good);
-  REQUIRE(QTest::qWaitFor([&] { return window.subjectPanel()->hasSubject() && !window.engine().isBusy(); },
-                          kLoadTimeoutMs));
+  REQUIRE(QTest::qWaitFor([&] { return window.subjectPanel()->hasSubject() && !window.engine().isBusy(); }, kLoadTimeoutMs));
   CHECK(visible_message_box() == nullptr);
   CHECK_EQ(failed.count(), 1);  // the later attach is not the start-up one
   CHECK_EQ(attached.count(), 0);
@@ -216,9 +214,9 @@ TEST_CASE("The start-up options parse as documented") {
   CHECK(steer::ui::startup_options_error(
             *parse({QStringLiteral("model"), QStringLiteral("--compare-prompts"), QStringLiteral("a dog")}))
             .contains(QLatin1String("--compare-prompts")));
-  CHECK(steer::ui::startup_options_error(*parse({QStringLiteral("model"), QStringLiteral("--subject"),
-                                                 QStringLiteral("s.safetensors"), QStringLiteral("--compare-prompts"),
-                                                 QStringLiteral(" ; ")}))
+  CHECK(steer::ui::startup_options_error(
+            *parse({QStringLiteral("model"), QStringLiteral("--subject"), QStringLiteral("s.safetensors"),
+                    QStringLiteral("--compare-prompts"), QStringLiteral(" ; ")}))
             .contains(QLatin1String("--compare-prompts")));
 
   QCommandLineParser parser;

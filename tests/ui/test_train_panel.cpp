@@ -66,9 +66,9 @@
 
 namespace fs = std::filesystem;
 using steer::ui::MainWindow;
-using steer::ui::TrainPanel;
 using steer::ui::to_path;
 using steer::ui::to_qstring;
+using steer::ui::TrainPanel;
 
 namespace {
 
@@ -411,8 +411,7 @@ TEST_CASE("A LoRA run: drop, caption, 6 steps with loss, checkpoints, samples; C
   // Compare: the LoRA becomes the subject (its base model loaded first) on a CFG vs PG board.
   click(panel, "compareButton");
   CHECK_EQ(t.window.tabs()->currentIndex(), static_cast<int>(MainWindow::CompareTab));
-  REQUIRE(QTest::qWaitFor(
-      [&] { return t.window.subjectPanel()->hasSubject() && !t.window.engine().isBusy(); }, kTrainTimeoutMs));
+  REQUIRE(QTest::qWaitFor([&] { return t.window.subjectPanel()->hasSubject() && !t.window.engine().isBusy(); }, kTrainTimeoutMs));
   CHECK(t.window.subjectPanel()->attached().kind == steer::SubjectSpec::Kind::Lora);
   CHECK_EQ(t.window.subjectPanel()->attached().path.string(), run.result_path().string());
   CHECK_EQ(t.window.engine().modelFolder().toStdString(), tiny_model_folder().string());
@@ -436,8 +435,7 @@ TEST_CASE("Pause holds the run between steps; Resume continues it to the end") {
   });
   EventLog log(t.window);
   click(panel, "startButton");
-  REQUIRE(QTest::qWaitFor([&] { return panel->lossPlot()->pointCount() >= 2 || !panel->isTraining(); },
-                          kTrainTimeoutMs));
+  REQUIRE(QTest::qWaitFor([&] { return panel->lossPlot()->pointCount() >= 2 || !panel->isTraining(); }, kTrainTimeoutMs));
   REQUIRE(panel->isTraining());
   click(panel, "pauseButton");
   CHECK(panel->isPaused());
@@ -478,8 +476,7 @@ TEST_CASE("Cancel writes a checkpoint; Start again continues from it and finishe
   });
   EventLog log(t.window);
   click(panel, "startButton");
-  REQUIRE(QTest::qWaitFor([&] { return panel->lossPlot()->pointCount() >= 4 || !panel->isTraining(); },
-                          kTrainTimeoutMs));
+  REQUIRE(QTest::qWaitFor([&] { return panel->lossPlot()->pointCount() >= 4 || !panel->isTraining(); }, kTrainTimeoutMs));
   REQUIRE(panel->isTraining());
   click(panel, "cancelTrainingButton");
   CHECK(!child<QPushButton>(panel, "cancelTrainingButton")->isEnabled());

@@ -9,8 +9,8 @@
 #include "core/common/error.h"
 #include "core/formats/json.h"
 #include "core/generation/sweep_plan.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/safetensors_file.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "tests/support/temp_folder.h"
 #include "tests/support/test_harness.h"
 
@@ -93,21 +93,24 @@ TEST_CASE("header that is not JSON") {
 
 TEST_CASE("overlapping offsets") {
   TempFolder dir;
-  auto f = raw_safetensors(dir.path(), "overlap.safetensors",
-                           R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12);
+  auto f = raw_safetensors(
+      dir.path(), "overlap.safetensors",
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12);
   CHECK_THROWS_WITH(SafetensorsFile::open(f), "overlap.safetensors", "\"b\"", "overlaps", "\"a\"");
 }
 
 TEST_CASE("a gap between tensors") {
   TempFolder dir;
-  auto f = raw_safetensors(dir.path(), "gap.safetensors",
-                           R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})", 12);
+  auto f = raw_safetensors(
+      dir.path(), "gap.safetensors",
+      R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})", 12);
   CHECK_THROWS_WITH(SafetensorsFile::open(f), "gap.safetensors", "gap", "\"b\"");
 }
 
 TEST_CASE("dtype and shape that do not match the byte length") {
   TempFolder dir;
-  auto f = raw_safetensors(dir.path(), "mismatch.safetensors", R"({"w":{"dtype":"F16","shape":[3,3],"data_offsets":[0,36]}})", 36);
+  auto f =
+      raw_safetensors(dir.path(), "mismatch.safetensors", R"({"w":{"dtype":"F16","shape":[3,3],"data_offsets":[0,36]}})", 36);
   CHECK_THROWS_WITH(SafetensorsFile::open(f), "mismatch.safetensors", "\"w\"", "F16", "[3,3]", "needs 18 bytes", "span 36");
 }
 
@@ -119,9 +122,11 @@ TEST_CASE("unknown dtype, negative dims, duplicate keys, trailing bytes") {
   CHECK_THROWS_WITH(SafetensorsFile::open(raw_safetensors(dir.path(), "n.safetensors",
                                                           R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", 4)),
                     "n.safetensors", "shape entry");
-  CHECK_THROWS_WITH(SafetensorsFile::open(raw_safetensors(dir.path(), "dup.safetensors",
-                                                          R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", 2)),
-                    "dup.safetensors", "duplicate key");
+  CHECK_THROWS_WITH(
+      SafetensorsFile::open(raw_safetensors(
+          dir.path(), "dup.safetensors",
+          R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", 2)),
+      "dup.safetensors", "duplicate key");
   CHECK_THROWS_WITH(SafetensorsFile::open(raw_safetensors(dir.path(), "tail.safetensors",
                                                           R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", 5)),
                     "tail.safetensors", "cover 1 bytes", "has 5");
@@ -233,7 +238,8 @@ void check_config_refused(const std::string& component, const std::string& from,
   } catch (const InputError& e) {
     const std::string msg = e.what();
     CHECK_MSG(msg.find(component + "/config.json") != std::string::npos, msg);
-    for (const auto& f : fragments) CHECK_MSG(msg.find(f) != std::string::npos, "message \"" << msg << "\" lacks \"" << f << "\"");
+    for (const auto& f : fragments)
+      CHECK_MSG(msg.find(f) != std::string::npos, "message \"" << msg << "\" lacks \"" << f << "\"");
   } catch (const std::exception& e) {
     CHECK_MSG(false, component << "/config.json with " << to << " gave an error that is not an InputError: " << e.what());
   }
@@ -251,7 +257,8 @@ TEST_CASE("unet config: zero, negative and fractional counts name the config and
   check_config_refused("unet", "\"block_out_channels\": [\n    32,", "\"block_out_channels\": [\n    32.5,",
                        {"\"block_out_channels\"", "32.5"});
   check_config_refused("unet", "\"sample_size\": 8", "\"sample_size\": 0", {"\"sample_size\"", "found 0"});
-  check_config_refused("unet", "\"cross_attention_dim\": 32", "\"cross_attention_dim\": -32", {"\"cross_attention_dim\"", "found -32"});
+  check_config_refused("unet", "\"cross_attention_dim\": 32", "\"cross_attention_dim\": -32",
+                       {"\"cross_attention_dim\"", "found -32"});
   check_config_refused("unet", "\"transformer_layers_per_block\": 1", "\"transformer_layers_per_block\": 0",
                        {"\"transformer_layers_per_block\"", "found 0"});
   check_config_refused("unet", "\"in_channels\": 4", "\"in_channels\": 0", {"\"in_channels\"", "found 0"});
@@ -268,8 +275,10 @@ TEST_CASE("vae config: zero and negative counts name the config and the field") 
 TEST_CASE("text encoder config: zero and negative sizes name the config and the field") {
   check_config_refused("text_encoder", "\"hidden_size\": 32", "\"hidden_size\": 0", {"\"hidden_size\"", "found 0"});
   check_config_refused("text_encoder", "\"vocab_size\": 49408", "\"vocab_size\": 0", {"\"vocab_size\"", "found 0"});
-  check_config_refused("text_encoder", "\"num_hidden_layers\": 3", "\"num_hidden_layers\": -1", {"\"num_hidden_layers\"", "found -1"});
-  check_config_refused("text_encoder", "\"intermediate_size\": 37", "\"intermediate_size\": 0", {"\"intermediate_size\"", "found 0"});
+  check_config_refused("text_encoder", "\"num_hidden_layers\": 3", "\"num_hidden_layers\": -1",
+                       {"\"num_hidden_layers\"", "found -1"});
+  check_config_refused("text_encoder", "\"intermediate_size\": 37", "\"intermediate_size\": 0",
+                       {"\"intermediate_size\"", "found 0"});
   check_config_refused("text_encoder", "\"max_position_embeddings\": 77", "\"max_position_embeddings\": 0",
                        {"\"max_position_embeddings\"", "found 0"});
   check_config_refused("text_encoder", "\"eos_token_id\": 2", "\"eos_token_id\": -1", {"\"eos_token_id\"", "-1"});

@@ -106,8 +106,7 @@ TEST_CASE("PNG text metadata is written as text chunks and reads back") {
   ScratchFolder dir("metadata");
   const std::string parameters =
       "a photo of sks dog\nNegative prompt: blurry\nSteps: 30, Sampler: DPM++ 2M, CFG scale: 7, Seed: 42";
-  steer::write_image(dir.path / "meta.png", test_pattern(16, 16),
-                     {{"parameters", parameters}, {"Software", "Steer Studio"}});
+  steer::write_image(dir.path / "meta.png", test_pattern(16, 16), {{"parameters", parameters}, {"Software", "Steer Studio"}});
 
   auto input = OIIO::ImageInput::open((dir.path / "meta.png").string());
   REQUIRE(input != nullptr);
@@ -151,10 +150,9 @@ TEST_CASE("EXIF/TIFF orientation is applied as the EXIF specification defines it
     int width, height;
     std::vector<int> red;
   };
-  const Expected expected[8] = {
-      {3, 2, {1, 2, 3, 4, 5, 6}}, {3, 2, {3, 2, 1, 6, 5, 4}}, {3, 2, {6, 5, 4, 3, 2, 1}},
-      {3, 2, {4, 5, 6, 1, 2, 3}}, {2, 3, {1, 4, 2, 5, 3, 6}}, {2, 3, {4, 1, 5, 2, 6, 3}},
-      {2, 3, {6, 3, 5, 2, 4, 1}}, {2, 3, {3, 6, 2, 5, 1, 4}}};
+  const Expected expected[8] = {{3, 2, {1, 2, 3, 4, 5, 6}}, {3, 2, {3, 2, 1, 6, 5, 4}}, {3, 2, {6, 5, 4, 3, 2, 1}},
+                                {3, 2, {4, 5, 6, 1, 2, 3}}, {2, 3, {1, 4, 2, 5, 3, 6}}, {2, 3, {4, 1, 5, 2, 6, 3}},
+                                {2, 3, {6, 3, 5, 2, 4, 1}}, {2, 3, {3, 6, 2, 5, 1, 4}}};
   for (int orientation = 1; orientation <= 8; ++orientation) {
     const fs::path file = dir.path / ("oriented" + std::to_string(orientation) + ".tif");
     write_with_orientation(file, stored, orientation);

@@ -184,8 +184,7 @@ TEST_CASE("an object with 200,000 keys parses quickly, in order") {
   const auto duplicate_start = std::chrono::steady_clock::now();
   CHECK_THROWS_WITH(json::parse(with_duplicate), "duplicate key \"key123456\"",
                     "at byte " + std::to_string(with_duplicate.size() - 4));
-  const double duplicate_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - duplicate_start).count();
+  const double duplicate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - duplicate_start).count();
   CHECK_MSG(duplicate_seconds < 3.0, "refusing took " << duplicate_seconds << " s");
 }
 

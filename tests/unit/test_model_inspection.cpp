@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 
-#include "core/pipeline/model_inspection.h"
 #include "core/io/safetensors_file.h"
+#include "core/pipeline/model_inspection.h"
 #include "tests/support/test_harness.h"
 
 using namespace steer;
@@ -19,7 +19,8 @@ int64_t float_numel_in(const std::vector<fs::path>& files) {
   for (const auto& f : files) {
     auto file = SafetensorsFile::open(f);
     for (const auto& t : file->header().tensors)
-      if (t.dtype == safetensors::DType::F32 || t.dtype == safetensors::DType::F16 || t.dtype == safetensors::DType::BF16) n += t.numel();
+      if (t.dtype == safetensors::DType::F32 || t.dtype == safetensors::DType::F16 || t.dtype == safetensors::DType::BF16)
+        n += t.numel();
   }
   return n;
 }

@@ -18,8 +18,8 @@ TEST_CASE("every dtype round-trips bit-exactly through write and read") {
   steer::testing::TempFolder dir;
   at::Generator gen = at::detail::createCPUGenerator(7);
   std::vector<std::pair<std::string, at::Tensor>> tensors;
-  const at::ScalarType types[] = {at::kFloat, at::kHalf, at::kBFloat16, at::kDouble, at::kLong, at::kInt,
-                                  at::kShort, at::kChar, at::kByte, at::kBool};
+  const at::ScalarType types[] = {at::kFloat, at::kHalf,  at::kBFloat16, at::kDouble, at::kLong,
+                                  at::kInt,   at::kShort, at::kChar,     at::kByte,   at::kBool};
   for (auto type : types) {
     at::Tensor t = at::randn({3, 5, 2}, gen).mul(100);
     tensors.emplace_back(std::string("t.") + c10::toString(type), t.to(type));

@@ -27,8 +27,10 @@ QPainterPath star_path(const QRectF& box) {
     const double r = i % 2 == 0 ? outer : inner;
     const double a = -std::numbers::pi / 2 + i * std::numbers::pi / 5;
     const QPointF p(c.x() + r * std::cos(a), c.y() + r * std::sin(a));
-    if (i == 0) path.moveTo(p);
-    else path.lineTo(p);
+    if (i == 0)
+      path.moveTo(p);
+    else
+      path.lineTo(p);
   }
   path.closeSubpath();
   return path;
@@ -106,7 +108,7 @@ void BoardCellView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
   p.setRenderHint(QPainter::SmoothPixmapTransform);
-  const QColor frame = current_ ? palette().color(QPalette::Highlight)
+  const QColor frame = current_    ? palette().color(QPalette::Highlight)
                        : selected_ ? palette().color(QPalette::Highlight).lighter(140)
                                    : palette().color(QPalette::Window);
   p.fillRect(rect(), frame);
@@ -158,8 +160,10 @@ void BoardCellView::paintEvent(QPaintEvent*) {
 
 void BoardCellView::mousePressEvent(QMouseEvent* event) {
   if (event->button() != Qt::LeftButton) return QWidget::mousePressEvent(event);
-  if (starRect().contains(event->position().toPoint())) Q_EMIT favouriteClicked(index_);
-  else Q_EMIT clicked(index_, event->modifiers());
+  if (starRect().contains(event->position().toPoint()))
+    Q_EMIT favouriteClicked(index_);
+  else
+    Q_EMIT clicked(index_, event->modifiers());
 }
 
 void BoardCellView::mouseDoubleClickEvent(QMouseEvent* event) {

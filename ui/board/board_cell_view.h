@@ -16,7 +16,7 @@ class BoardCellView : public QWidget {
   int index() const { return index_; }
   void setSide(int side);  // the square the image is fitted into, in pixels
 
-  void setImage(const QImage& image);    // a finished image (null: none)
+  void setImage(const QImage& image);  // a finished image (null: none)
   // Drawn over the image while running; a null preview keeps the last one shown.
   void setPreview(const QImage& preview, int step, int steps);
   void clearPreview();

@@ -31,9 +31,7 @@ int json_int(const json::Value& v, const char* key, int fallback) {
   return static_cast<int>(x->as_int());
 }
 
-bool is_waiting(const BoardCell& c) {
-  return c.status == BoardCell::Status::Queued || c.status == BoardCell::Status::Running;
-}
+bool is_waiting(const BoardCell& c) { return c.status == BoardCell::Status::Queued || c.status == BoardCell::Status::Running; }
 
 }  // namespace
 
@@ -42,8 +40,8 @@ SweepPlan BoardModel::planToRun() const {
   plan.validate();
   const size_t n = plan.cells().size();
   if (n > static_cast<size_t>(kMaxCells))
-    throw InputError("the grid would have " + std::to_string(n) + " cells; a board holds at most " +
-                     std::to_string(kMaxCells) + ". Remove some values.");
+    throw InputError("the grid would have " + std::to_string(n) + " cells; a board holds at most " + std::to_string(kMaxCells) +
+                     ". Remove some values.");
   return plan;
 }
 
@@ -156,8 +154,10 @@ bool BoardModel::selectCell(int index, bool extend) {
     selection_ = {index};
   } else {
     const auto it = std::find(selection_.begin(), selection_.end(), index);
-    if (it != selection_.end() && selection_.size() > 1) selection_.erase(it);
-    else if (it == selection_.end()) selection_.push_back(index);
+    if (it != selection_.end() && selection_.size() > 1)
+      selection_.erase(it);
+    else if (it == selection_.end())
+      selection_.push_back(index);
     if (selection_.size() == 2) {
       a_ = selection_[0];
       b_ = selection_[1];
@@ -205,8 +205,7 @@ std::vector<int> BoardModel::cellsFor(CellChoice choice) const {
     const BoardCell& c = cells_[static_cast<size_t>(i)];
     if (!c.hasImage()) continue;
     if (choice == CellChoice::Favourites && !c.favourite) continue;
-    if (choice == CellChoice::Selection && std::find(selection_.begin(), selection_.end(), i) == selection_.end())
-      continue;
+    if (choice == CellChoice::Selection && std::find(selection_.begin(), selection_.end(), i) == selection_.end()) continue;
     out.push_back(i);
   }
   return out;
@@ -333,9 +332,8 @@ void BoardModel::fromJson(const json::Value& state) {
   if (json::string_or(state, "format", kBoardFormat) != kBoardFormat)
     throw InputError("\"format\" is \"" + json::string_or(state, "format", "") + "\", not a compare board");
   if (json::int_or(state, "version", kBoardVersion) > kBoardVersion)
-    throw InputError("the board was saved by a newer Steer Studio (version " +
-                     std::to_string(json::int_or(state, "version", 0)) + "); this one reads version " +
-                     std::to_string(kBoardVersion));
+    throw InputError("the board was saved by a newer Steer Studio (version " + std::to_string(json::int_or(state, "version", 0)) +
+                     "); this one reads version " + std::to_string(kBoardVersion));
   GenerationRequest base;
   BoardAxisTexts texts;
   std::optional<SweepPlan> plan;
@@ -362,8 +360,7 @@ void BoardModel::fromJson(const json::Value& state) {
       plan->validate();
     }
     key = "subject";
-    if (const json::Value* x = state.find("subject"); x && !x->is_null())
-      subject = subject_from_json(*x);
+    if (const json::Value* x = state.find("subject"); x && !x->is_null()) subject = subject_from_json(*x);
     key = "cells";
     if (const json::Value* x = state.find("cells"); x && !x->is_null()) {
       for (const json::Value& c : x->as_array()) {
@@ -408,16 +405,17 @@ void BoardModel::fromJson(const json::Value& state) {
   source_device_ = device;
   run_tag_ = run_tag;
   if (output_folder_.empty()) output_folder_ = output_folder;
-  if (plan) setPlan(*plan);
-  else clearPlan();
+  if (plan)
+    setPlan(*plan);
+  else
+    clearPlan();
   for (int i = 0; i < cellCount(); ++i) {
     BoardCell& c = cells_[static_cast<size_t>(i)];
     const auto it = saved.find(c.index);
     if (it == saved.end()) continue;
     c.favourite = it->second.favourite;
     c.seconds = it->second.seconds;
-    if (!it->second.image.empty() || !it->second.image_name.empty())
-      loadCellImage(i, it->second.image, it->second.image_name);
+    if (!it->second.image.empty() || !it->second.image_name.empty()) loadCellImage(i, it->second.image, it->second.image_name);
   }
   selection_.clear();
   for (int s : selection)

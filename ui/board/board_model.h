@@ -27,18 +27,18 @@ enum class CellChoice { All, Favourites, Selection };
 // One cell of the board as plain values.
 struct BoardCell {
   enum class Status { Empty, Queued, Running, Done, Cancelled, Failed };
-  size_t index = 0;               // SweepPlan::Cell::index
-  std::vector<size_t> position;   // one label index per axis of the plan
-  GenerationRequest request;      // what reproduces the image
+  size_t index = 0;              // SweepPlan::Cell::index
+  std::vector<size_t> position;  // one label index per axis of the plan
+  GenerationRequest request;     // what reproduces the image
   Status status = Status::Empty;
-  ImageRGBA8 image;               // empty until finished (or loaded from `file`)
-  double seconds = 0;             // generation time
+  ImageRGBA8 image;    // empty until finished (or loaded from `file`)
+  double seconds = 0;  // generation time
   bool favourite = false;
-  std::filesystem::path file;     // the saved PNG in the output folder; "" when not saved
+  std::filesystem::path file;  // the saved PNG in the output folder; "" when not saved
   // The run in progress (reset when the cell is queued again).
   int step = 0, steps = 0;
-  int step_events = 0;            // step events received
-  int previews = 0;               // of them, those that carried a preview image
+  int step_events = 0;  // step events received
+  int previews = 0;     // of them, those that carried a preview image
   bool hasImage() const { return !image.empty(); }
 };
 

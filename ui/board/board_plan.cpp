@@ -21,8 +21,7 @@ std::string trimmed(const std::string& text) {
 std::vector<std::string> entries(const std::string& field, const std::string& text) {
   std::vector<std::string> out = split_axis_list(text);
   for (const auto& e : out)
-    if (e.empty())
-      throw InputError(field + ": \"" + text + "\" has an empty entry; separate values with single commas");
+    if (e.empty()) throw InputError(field + ": \"" + text + "\" has an empty entry; separate values with single commas");
   return out;
 }
 

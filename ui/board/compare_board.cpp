@@ -45,8 +45,7 @@ std::string new_run_tag() {
 
 }  // namespace
 
-CompareBoard::CompareBoard(EngineBridge& engine, QWidget* parent)
-    : QWidget(parent), engine_(engine), engine_alive_(&engine) {
+CompareBoard::CompareBoard(EngineBridge& engine, QWidget* parent) : QWidget(parent), engine_(engine), engine_alive_(&engine) {
   setObjectName(QStringLiteral("compareBoard"));
   buildUi();
   connectEngine();
@@ -203,9 +202,10 @@ void CompareBoard::buildUi() {
   ab_buttons->addWidget(set_a);
   ab_buttons->addWidget(set_b);
   ab_buttons->addWidget(flip_button_);
-  auto* hint = new QLabel(tr("Click selects, Ctrl+click adds (two selected cells become A and B), double click "
-                             "enlarges, right click re-runs. Keys: arrows move, Space flips A/B, F favourite, "
-                             "A / B set A / B, Enter enlarges."));
+  auto* hint =
+      new QLabel(tr("Click selects, Ctrl+click adds (two selected cells become A and B), double click "
+                    "enlarges, right click re-runs. Keys: arrows move, Space flips A/B, F favourite, "
+                    "A / B set A / B, Enter enlarges."));
   hint->setObjectName(QStringLiteral("boardHint"));
   hint->setWordWrap(true);
   hint->setMaximumWidth(kAbSide);
@@ -294,8 +294,10 @@ void CompareBoard::setOutputFolder(const fs::path& folder) {
   }
   if (folder.empty()) return;
   for (int i = 0; i < cellCount(); ++i) {
-    if (model_.needsSaving(i)) saveCellImage(i);
-    else if (model_.findMovedImage(i)) refreshCell(i);
+    if (model_.needsSaving(i))
+      saveCellImage(i);
+    else if (model_.findMovedImage(i))
+      refreshCell(i);
   }
   refreshComparison();
   refreshStatus();
@@ -530,12 +532,24 @@ void CompareBoard::refreshCell(int i) {
   view->setImage(c.hasImage() ? qimage_from_rgba8(c.image) : QImage());
   view->setFavourite(c.favourite);
   switch (c.status) {
-    case BoardCell::Status::Empty: view->setStatusText(c.file.empty() ? tr("not run") : tr("image missing")); break;
-    case BoardCell::Status::Queued: view->setStatusText(tr("queued")); break;
-    case BoardCell::Status::Running: view->setStatusText(tr("starting")); break;
-    case BoardCell::Status::Done: view->setStatusText({}); break;
-    case BoardCell::Status::Cancelled: view->setStatusText(tr("cancelled")); break;
-    case BoardCell::Status::Failed: view->setStatusText(tr("failed")); break;
+    case BoardCell::Status::Empty:
+      view->setStatusText(c.file.empty() ? tr("not run") : tr("image missing"));
+      break;
+    case BoardCell::Status::Queued:
+      view->setStatusText(tr("queued"));
+      break;
+    case BoardCell::Status::Running:
+      view->setStatusText(tr("starting"));
+      break;
+    case BoardCell::Status::Done:
+      view->setStatusText({});
+      break;
+    case BoardCell::Status::Cancelled:
+      view->setStatusText(tr("cancelled"));
+      break;
+    case BoardCell::Status::Failed:
+      view->setStatusText(tr("failed"));
+      break;
   }
 }
 
@@ -553,9 +567,12 @@ void CompareBoard::refreshComparison() {
   const bool showing_b = showingB();
   for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
     BoardCellView* view = views_[static_cast<size_t>(i)];
-    if (i == a) view->setBadge(QStringLiteral("A"), !showing_b);
-    else if (i == b) view->setBadge(QStringLiteral("B"), showing_b);
-    else view->setBadge({}, false);
+    if (i == a)
+      view->setBadge(QStringLiteral("A"), !showing_b);
+    else if (i == b)
+      view->setBadge(QStringLiteral("B"), showing_b);
+    else
+      view->setBadge({}, false);
   }
   const int shown = shownComparisonCell();
   flip_button_->setEnabled(a >= 0 && b >= 0);
@@ -569,14 +586,14 @@ void CompareBoard::refreshComparison() {
   if (c.hasImage()) {
     const QImage image = qimage_from_rgba8(c.image);
     const bool enlarging = image.width() <= kAbSide && image.height() <= kAbSide;
-    ab_image_->setPixmap(QPixmap::fromImage(image.scaled(kAbSide, kAbSide, Qt::KeepAspectRatio,
-                                                         enlarging ? Qt::FastTransformation : Qt::SmoothTransformation)));
+    ab_image_->setPixmap(QPixmap::fromImage(
+        image.scaled(kAbSide, kAbSide, Qt::KeepAspectRatio, enlarging ? Qt::FastTransformation : Qt::SmoothTransformation)));
   } else {
     ab_image_->setPixmap({});
     ab_image_->setText(tr("no image yet"));
   }
-  const QString other = a >= 0 && b >= 0 ? tr(" — Space shows %1").arg(showing_b ? QStringLiteral("A") : QStringLiteral("B"))
-                                          : QString();
+  const QString other =
+      a >= 0 && b >= 0 ? tr(" — Space shows %1").arg(showing_b ? QStringLiteral("A") : QStringLiteral("B")) : QString();
   ab_caption_->setText(QStringLiteral("<b>%1</b>: cell %2 · %3%4")
                            .arg(showing_b ? QStringLiteral("B") : QStringLiteral("A"))
                            .arg(shown + 1)
@@ -591,13 +608,19 @@ void CompareBoard::refreshStatus() {
   const int done = model_.finishedCount();
   const int n = cellCount();
   QString text;
-  if (n == 0) text = tr("No grid yet: choose values and press Run");
-  else if (isRunning()) text = tr("Running: %1 of %2 cells done").arg(done).arg(n);
-  else if (!run_note_.isEmpty()) text = tr("%1: %2 of %3 cells done").arg(run_note_).arg(done).arg(n);
-  else text = tr("%1 of %2 cells done").arg(done).arg(n);
+  if (n == 0)
+    text = tr("No grid yet: choose values and press Run");
+  else if (isRunning())
+    text = tr("Running: %1 of %2 cells done").arg(done).arg(n);
+  else if (!run_note_.isEmpty())
+    text = tr("%1: %2 of %3 cells done").arg(run_note_).arg(done).arg(n);
+  else
+    text = tr("%1 of %2 cells done").arg(done).arg(n);
   const auto favourites = favouriteCells().size();
-  if (favourites == 1) text += tr(" · 1 favourite");
-  else if (favourites > 1) text += tr(" · %1 favourites").arg(favourites);
+  if (favourites == 1)
+    text += tr(" · 1 favourite");
+  else if (favourites > 1)
+    text += tr(" · %1 favourites").arg(favourites);
   status_label_->setText(text);
   progress_->setRange(0, std::max(n, 1));
   progress_->setValue(done);
@@ -650,8 +673,8 @@ void CompareBoard::selectCell(int index, bool extend) {
   refreshSelection();
   refreshComparison();
   if (auto* view = cellView(index)) {
-    if (auto* scroll = qobject_cast<QScrollArea*>(grid_widget_->parentWidget() ? grid_widget_->parentWidget()->parentWidget()
-                                                                              : nullptr))
+    if (auto* scroll =
+            qobject_cast<QScrollArea*>(grid_widget_->parentWidget() ? grid_widget_->parentWidget()->parentWidget() : nullptr))
       scroll->ensureWidgetVisible(view);
   }
   Q_EMIT selectionChanged();
@@ -696,19 +719,36 @@ bool CompareBoard::eventFilter(QObject* watched, QEvent* event) {
   auto* key = static_cast<QKeyEvent*>(event);
   if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) return false;
   switch (key->key()) {
-    case Qt::Key_Left: moveCurrent(-1, 0); return true;
-    case Qt::Key_Right: moveCurrent(1, 0); return true;
-    case Qt::Key_Up: moveCurrent(0, -1); return true;
-    case Qt::Key_Down: moveCurrent(0, 1); return true;
-    case Qt::Key_Space: flipComparison(); return true;
-    case Qt::Key_F: toggleFavourite(currentCell()); return true;
-    case Qt::Key_A: setComparisonA(currentCell()); return true;
-    case Qt::Key_B: setComparisonB(currentCell()); return true;
+    case Qt::Key_Left:
+      moveCurrent(-1, 0);
+      return true;
+    case Qt::Key_Right:
+      moveCurrent(1, 0);
+      return true;
+    case Qt::Key_Up:
+      moveCurrent(0, -1);
+      return true;
+    case Qt::Key_Down:
+      moveCurrent(0, 1);
+      return true;
+    case Qt::Key_Space:
+      flipComparison();
+      return true;
+    case Qt::Key_F:
+      toggleFavourite(currentCell());
+      return true;
+    case Qt::Key_A:
+      setComparisonA(currentCell());
+      return true;
+    case Qt::Key_B:
+      setComparisonB(currentCell());
+      return true;
     case Qt::Key_Return:
     case Qt::Key_Enter:
       if (currentCell() >= 0) enlargeCell(currentCell());
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -742,9 +782,8 @@ QMenu* CompareBoard::createCellMenu(int index, QWidget* parent) {
   menu->addSeparator();
   QAction* rerun = menu->addAction(tr("&Re-run this cell"), this, [this, index] { rerunCell(index); });
   rerun->setObjectName(QStringLiteral("rerunAction"));
-  menu->addAction(tr("&Copy settings"), this, [this, index] {
-        QApplication::clipboard()->setText(cellSettingsText(index));
-      })->setObjectName(QStringLiteral("copySettingsAction"));
+  menu->addAction(tr("&Copy settings"), this, [this, index] { QApplication::clipboard()->setText(cellSettingsText(index)); })
+      ->setObjectName(QStringLiteral("copySettingsAction"));
   return menu;
 }
 

@@ -117,9 +117,9 @@ class CompareBoard : public QWidget {
   int columnCount() const { return model_.columnCount(); }
   int rowCount() const { return model_.rowCount(); }
   int cellAt(int column, int row) const { return model_.cellAt(column, row); }  // -1 outside the grid
-  QPoint gridPosition(int cell) const;        // (column, row)
-  QStringList columnLabels() const;           // "method: cfg", ...
-  QStringList rowLabels() const;              // "seed: 1", ...; empty with one axis
+  QPoint gridPosition(int cell) const;                                          // (column, row)
+  QStringList columnLabels() const;                                             // "method: cfg", ...
+  QStringList rowLabels() const;                                                // "seed: 1", ...; empty with one axis
   int currentCell() const { return model_.currentCell(); }
   const std::vector<int>& selectedCells() const { return model_.selectedCells(); }
   std::vector<int> favouriteCells() const { return model_.favouriteCells(); }
@@ -179,8 +179,8 @@ class CompareBoard : public QWidget {
   void onJobStep(quint64 job, int cell, const StepEvent& event);
   void onJobImage(quint64 job, int cell, const GenerationResult& result);
   void onJobEnded(quint64 job, const QString& failure);
-  void forgetJobs();  // cancels every job of this board; their late events are ignored
-  void stopJobs();    // forgetJobs, and settles the cells at once
+  void forgetJobs();             // cancels every job of this board; their late events are ignored
+  void stopJobs();               // forgetJobs, and settles the cells at once
   void saveCellImage(int cell);  // into the output folder; a failure is shown
 
   EngineBridge& engine_;

@@ -31,15 +31,19 @@ void EngineWorker::loadModel(const QString& folder) {
   // The bridge is shutting down: drop commands that have not started.
   if (shutting_down()) return;
   auto loaded = engine_->load_model(to_path(folder));
-  if (loaded.finished()) Q_EMIT modelLoaded(*loaded.value);
-  else Q_EMIT modelLoadFailed(folder, message_of(loaded.outcome));
+  if (loaded.finished())
+    Q_EMIT modelLoaded(*loaded.value);
+  else
+    Q_EMIT modelLoadFailed(folder, message_of(loaded.outcome));
 }
 
 void EngineWorker::setSubject(const steer::SubjectSpec& subject) {
   if (shutting_down()) return;
   auto attached = engine_->set_subject(subject);
-  if (attached.finished()) Q_EMIT subjectChanged(QString::fromStdString(*attached.value));
-  else Q_EMIT subjectFailed(message_of(attached.outcome));
+  if (attached.finished())
+    Q_EMIT subjectChanged(QString::fromStdString(*attached.value));
+  else
+    Q_EMIT subjectFailed(message_of(attached.outcome));
 }
 
 template <class Body>
@@ -54,8 +58,7 @@ void EngineWorker::runJob(quint64 job, const std::shared_ptr<JobControl>& contro
   Q_EMIT jobEnded(job, outcome.status, message_of(outcome));
 }
 
-void EngineWorker::generate(quint64 job, const std::shared_ptr<JobControl>& control,
-                            const steer::GenerationRequest& request) {
+void EngineWorker::generate(quint64 job, const std::shared_ptr<JobControl>& control, const steer::GenerationRequest& request) {
   runJob(job, control, [&] {
     auto result = engine_->generate(
         request, [&](const steer::StepEvent& event) { sendStep(job, -1, event); }, control.get());
@@ -78,26 +81,25 @@ void EngineWorker::runSweep(quint64 job, const std::shared_ptr<JobControl>& cont
   });
 }
 
-void EngineWorker::train(quint64 job, const std::shared_ptr<JobControl>& control,
-                         const steer::TrainingSettings& settings) {
+void EngineWorker::train(quint64 job, const std::shared_ptr<JobControl>& control, const steer::TrainingSettings& settings) {
   // A run that fails (bad data, a full disk, the device out of memory) leaves its last
   // checkpoint intact and the window usable.
   runJob(job, control, [&] {
-    return engine_->train(
-                      settings,
-                      [&](const steer::TrainingEvent& event) {
-                        Q_EMIT trainingEvent(job, event);
-                        if (training_hook) training_hook(job, event);
-                      },
-                      control.get())
+    return engine_
+        ->train(
+            settings,
+            [&](const steer::TrainingEvent& event) {
+              Q_EMIT trainingEvent(job, event);
+              if (training_hook) training_hook(job, event);
+            },
+            control.get())
         .outcome;
   });
 }
 
 void EngineWorker::sendStep(quint64 job, int cell, const steer::StepEvent& event) {
   StepDelivery delivery{job, cell, event, 0, false};
-  const bool has_preview =
-      !event.preview.empty() || !event.preview_strong.empty() || !event.preview_weak.empty();
+  const bool has_preview = !event.preview.empty() || !event.preview_strong.empty() || !event.preview_weak.empty();
   if (has_preview) {
     // Coalescing: when the UI has not yet taken the last few previews, the ones in between
     // would only be painted over; drop their images (the step itself still arrives). The
@@ -133,32 +135,36 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   worker_ = new EngineWorker(flow_);
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-  connect(worker_, &EngineWorker::modelLoaded, this,
-          [this](const steer::ModelSummary& summary) {
-            has_model_ = true;
-            model_folder_ = to_qstring(summary.folder);
-            commandFinished();
-            Q_EMIT modelLoaded(summary);
-          },
-          Qt::QueuedConnection);
-  connect(worker_, &EngineWorker::modelLoadFailed, this,
-          [this](const QString& folder, const QString& message) {
-            commandFinished();
-            Q_EMIT modelLoadFailed(folder, message);
-          },
-          Qt::QueuedConnection);
-  connect(worker_, &EngineWorker::subjectChanged, this,
-          [this](const QString& note) {
-            commandFinished();
-            Q_EMIT subjectChanged(note);
-          },
-          Qt::QueuedConnection);
-  connect(worker_, &EngineWorker::subjectFailed, this,
-          [this](const QString& message) {
-            commandFinished();
-            Q_EMIT subjectFailed(message);
-          },
-          Qt::QueuedConnection);
+  connect(
+      worker_, &EngineWorker::modelLoaded, this,
+      [this](const steer::ModelSummary& summary) {
+        has_model_ = true;
+        model_folder_ = to_qstring(summary.folder);
+        commandFinished();
+        Q_EMIT modelLoaded(summary);
+      },
+      Qt::QueuedConnection);
+  connect(
+      worker_, &EngineWorker::modelLoadFailed, this,
+      [this](const QString& folder, const QString& message) {
+        commandFinished();
+        Q_EMIT modelLoadFailed(folder, message);
+      },
+      Qt::QueuedConnection);
+  connect(
+      worker_, &EngineWorker::subjectChanged, this,
+      [this](const QString& note) {
+        commandFinished();
+        Q_EMIT subjectChanged(note);
+      },
+      Qt::QueuedConnection);
+  connect(
+      worker_, &EngineWorker::subjectFailed, this,
+      [this](const QString& message) {
+        commandFinished();
+        Q_EMIT subjectFailed(message);
+      },
+      Qt::QueuedConnection);
   connect(worker_, &EngineWorker::jobStarted, this, &EngineBridge::jobStarted, Qt::QueuedConnection);
   connect(worker_, &EngineWorker::stepReady, this, &EngineBridge::deliverStep, Qt::QueuedConnection);
   connect(worker_, &EngineWorker::imageReady, this, &EngineBridge::jobImage, Qt::QueuedConnection);
@@ -176,14 +182,14 @@ EngineBridge::~EngineBridge() {
 
 void EngineBridge::loadModel(const QString& folder) {
   commandSubmitted();
-  QMetaObject::invokeMethod(worker_, [worker = worker_, folder] { worker->loadModel(folder); },
-                            Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, folder] { worker->loadModel(folder); }, Qt::QueuedConnection);
 }
 
 void EngineBridge::setSubject(const steer::SubjectSpec& subject) {
   commandSubmitted();
-  QMetaObject::invokeMethod(worker_, [worker = worker_, subject] { worker->setSubject(subject); },
-                            Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, subject] { worker->setSubject(subject); }, Qt::QueuedConnection);
 }
 
 quint64 EngineBridge::submitJob(std::shared_ptr<JobControl>& control) {
@@ -198,8 +204,7 @@ quint64 EngineBridge::generate(const steer::GenerationRequest& request) {
   std::shared_ptr<JobControl> control;
   const quint64 job = submitJob(control);
   QMetaObject::invokeMethod(
-      worker_, [worker = worker_, job, control, request] { worker->generate(job, control, request); },
-      Qt::QueuedConnection);
+      worker_, [worker = worker_, job, control, request] { worker->generate(job, control, request); }, Qt::QueuedConnection);
   return job;
 }
 
@@ -207,8 +212,7 @@ quint64 EngineBridge::runSweep(const steer::SweepPlan& plan) {
   std::shared_ptr<JobControl> control;
   const quint64 job = submitJob(control);
   QMetaObject::invokeMethod(
-      worker_, [worker = worker_, job, control, plan] { worker->runSweep(job, control, plan); },
-      Qt::QueuedConnection);
+      worker_, [worker = worker_, job, control, plan] { worker->runSweep(job, control, plan); }, Qt::QueuedConnection);
   return job;
 }
 
@@ -216,8 +220,7 @@ quint64 EngineBridge::train(const steer::TrainingSettings& settings) {
   std::shared_ptr<JobControl> control;
   const quint64 job = submitJob(control);
   QMetaObject::invokeMethod(
-      worker_, [worker = worker_, job, control, settings] { worker->train(job, control, settings); },
-      Qt::QueuedConnection);
+      worker_, [worker = worker_, job, control, settings] { worker->train(job, control, settings); }, Qt::QueuedConnection);
   return job;
 }
 
@@ -265,9 +268,15 @@ void EngineBridge::endJob(quint64 job, JobOutcome outcome, const QString& messag
   jobs_.erase(job);
   commandFinished();
   switch (outcome) {
-    case JobOutcome::Finished: Q_EMIT jobFinished(job); break;
-    case JobOutcome::Cancelled: Q_EMIT jobCancelled(job); break;
-    case JobOutcome::Failed: Q_EMIT jobFailed(job, message); break;
+    case JobOutcome::Finished:
+      Q_EMIT jobFinished(job);
+      break;
+    case JobOutcome::Cancelled:
+      Q_EMIT jobCancelled(job);
+      break;
+    case JobOutcome::Failed:
+      Q_EMIT jobFailed(job, message);
+      break;
   }
 }
 

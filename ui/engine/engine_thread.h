@@ -16,9 +16,9 @@
 #include <memory>
 
 #include "core/engine/engine.h"
-#include "core/pipeline/model_inspection.h"
 #include "core/generation/generation_request.h"
 #include "core/generation/sweep_plan.h"
+#include "core/pipeline/model_inspection.h"
 #include "core/training/training_run.h"
 #include "core/training/training_settings.h"
 

@@ -36,8 +36,8 @@ struct BoardExportResult {
   std::filesystem::path folder;  // the finished set; empty unless it succeeded
   size_t images = 0;
   bool cancelled = false;
-  std::string error;             // what went wrong, for the user; empty on success
-  std::string warning;           // e.g. the model folder is gone, so the sidecars carry no hash
+  std::string error;    // what went wrong, for the user; empty on success
+  std::string warning;  // e.g. the model folder is gone, so the sidecars carry no hash
 };
 
 // Runs the export. `progress(done, total)` is called as work completes (total = cells + 2:

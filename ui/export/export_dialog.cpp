@@ -39,9 +39,8 @@ ExportDialog::ExportDialog(const CompareBoard& board, QWidget* parent) : QDialog
   connect(&board_, &CompareBoard::cellFinished, this, [this] { refreshCounts(); });
   connect(&board_, &CompareBoard::favouritesChanged, this, [this] { refreshCounts(); });
   connect(&board_, &CompareBoard::selectionChanged, this, [this] { refreshCounts(); });
-  connect(&watcher_, &QFutureWatcher<BoardExportResult>::progressValueChanged, this, [this](int value) {
-    progress_->setValue(value);
-  });
+  connect(&watcher_, &QFutureWatcher<BoardExportResult>::progressValueChanged, this,
+          [this](int value) { progress_->setValue(value); });
   connect(&watcher_, &QFutureWatcher<BoardExportResult>::progressRangeChanged, this,
           [this](int low, int high) { progress_->setRange(low, high); });
   connect(&watcher_, &QFutureWatcher<BoardExportResult>::finished, this, &ExportDialog::exportEnded);
@@ -157,8 +156,10 @@ void ExportDialog::buildUi() {
   connect(open_folder_button_, &QPushButton::clicked, this,
           [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(exported_folder_)); });
   connect(close_button_, &QPushButton::clicked, this, [this] {
-    if (isExporting()) cancelExport();
-    else reject();
+    if (isExporting())
+      cancelExport();
+    else
+      reject();
   });
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(open_folder_button_);
@@ -286,7 +287,7 @@ bool ExportDialog::startExport() {
   }
   const std::vector<int> chosen = board_.cellsFor(cellChoice());
   if (chosen.empty()) {
-    showError(cellChoice() == CellChoice::Favourites ? tr("No finished cell is marked as a favourite.")
+    showError(cellChoice() == CellChoice::Favourites  ? tr("No finished cell is marked as a favourite.")
               : cellChoice() == CellChoice::Selection ? tr("No finished cell is selected.")
                                                       : tr("The board has no finished cells yet."));
     return false;
@@ -310,13 +311,12 @@ bool ExportDialog::startExport() {
   status_label_->setText((job.cells.size() == 1 ? tr("Exporting 1 image…") : tr("Exporting %1 images…").arg(job.cells.size())));
   // Hashing the model (seconds for a real one, the first time) and encoding images are
   // CPU work off the UI thread; the worker owns copies of everything it writes.
-  watcher_.setFuture(QtConcurrent::run(
-      [job = std::move(job), flag = cancel_flag_](QPromise<BoardExportResult>& promise) {
-        promise.setProgressRange(0, static_cast<int>(job.cells.size()) + 2);
-        promise.addResult(export_board_cells(
-            job, [&promise](int done, int) { promise.setProgressValue(done); },
-            [&promise, &flag] { return flag->load() || promise.isCanceled(); }));
-      }));
+  watcher_.setFuture(QtConcurrent::run([job = std::move(job), flag = cancel_flag_](QPromise<BoardExportResult>& promise) {
+    promise.setProgressRange(0, static_cast<int>(job.cells.size()) + 2);
+    promise.addResult(export_board_cells(
+        job, [&promise](int done, int) { promise.setProgressValue(done); },
+        [&promise, &flag] { return flag->load() || promise.isCanceled(); }));
+  }));
   refreshButtons();
   return true;
 }
@@ -332,8 +332,10 @@ bool ExportDialog::isExporting() const { return watcher_.isRunning(); }
 void ExportDialog::exportEnded() {
   const QFuture<BoardExportResult> future = watcher_.future();
   BoardExportResult result;
-  if (future.resultCount() > 0) result = future.result();
-  else result.error = "The export stopped without a result.";
+  if (future.resultCount() > 0)
+    result = future.result();
+  else
+    result.error = "The export stopped without a result.";
   refreshButtons();
   if (!result.error.empty()) {
     showError(tr("Export failed: %1").arg(q(result.error)));
@@ -363,7 +365,8 @@ QString ExportDialog::errorText() const { return error_; }
 
 void ExportDialog::showError(const QString& message) {
   error_ = message;
-  if (!message.isEmpty()) status_label_->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(message.toHtmlEscaped()));
+  if (!message.isEmpty())
+    status_label_->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(message.toHtmlEscaped()));
 }
 
 }  // namespace steer::ui

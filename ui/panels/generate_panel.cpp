@@ -79,8 +79,7 @@ QString seconds_text(double seconds) {
 
 }  // namespace
 
-GeneratePanel::GeneratePanel(EngineBridge& engine, QWidget* parent)
-    : QWidget(parent), engine_(engine), engine_alive_(&engine) {
+GeneratePanel::GeneratePanel(EngineBridge& engine, QWidget* parent) : QWidget(parent), engine_(engine), engine_alive_(&engine) {
   setObjectName(QStringLiteral("generatePanel"));
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->setObjectName(QStringLiteral("generateSplitter"));
@@ -318,8 +317,9 @@ QWidget* GeneratePanel::createResults() {
   branch_->addItem(tr("Guided result"), static_cast<int>(Branch::Guided));
   branch_->addItem(tr("Strong branch"), static_cast<int>(Branch::Strong));
   branch_->addItem(tr("Weak branch"), static_cast<int>(Branch::Weak));
-  branch_->setToolTip(tr("Preview the guided x0 estimate, or what the strong (subject, prompt) or weak term alone "
-                         "predicts at each step"));
+  branch_->setToolTip(
+      tr("Preview the guided x0 estimate, or what the strong (subject, prompt) or weak term alone "
+         "predicts at each step"));
   top->addWidget(new QLabel(tr("Preview"), results));
   top->addWidget(branch_);
   branch_note_ = new QLabel(results);
@@ -345,8 +345,8 @@ QWidget* GeneratePanel::createResults() {
   progress_->setValue(0);
   progress_label_ = new QLabel(results);
   progress_label_->setObjectName(QStringLiteral("progressLabel"));
-  progress_label_->setMinimumWidth(progress_label_->fontMetrics().horizontalAdvance(
-      QStringLiteral("step 1000/1000 · 100.0 it/s · ETA 1000 s")));
+  progress_label_->setMinimumWidth(
+      progress_label_->fontMetrics().horizontalAdvance(QStringLiteral("step 1000/1000 · 100.0 it/s · ETA 1000 s")));
   progress_row->addWidget(progress_, 1);
   progress_row->addWidget(progress_label_);
   column->addLayout(progress_row);
@@ -547,7 +547,8 @@ void GeneratePanel::setRunning(bool running) {
 
 void GeneratePanel::showValidationError(const QString& message) {
   validation_->setText(message);
-  validation_->setStyleSheet(QStringLiteral("color: palette(bright-text); background: #b3261e; padding: 6px; border-radius: 4px;"));
+  validation_->setStyleSheet(
+      QStringLiteral("color: palette(bright-text); background: #b3261e; padding: 6px; border-radius: 4px;"));
   validation_->show();
 }
 
@@ -590,8 +591,10 @@ void GeneratePanel::branchChanged() {
   branch_note_->setText(running_without ? tr("(from the next image on)") : QString());
   if (!last_event_) return;
   // After the run the guided view shows the final image; a branch shows its last preview.
-  if (have_result_ && !wants_branch) preview_->setImage(current_image_);
-  else showEventPreview(*last_event_, 0);
+  if (have_result_ && !wants_branch)
+    preview_->setImage(current_image_);
+  else
+    showEventPreview(*last_event_, 0);
 }
 
 void GeneratePanel::showResult(quint64 job, int /*cell*/, const steer::GenerationResult& result) {

@@ -38,8 +38,8 @@ QSize HistoryStrip::sizeHint() const {
 }
 
 int HistoryStrip::add(Entry entry) {
-  const QPixmap thumbnail = QPixmap::fromImage(
-      entry.image.scaled(QSize(kThumbnail, kThumbnail), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+  const QPixmap thumbnail =
+      QPixmap::fromImage(entry.image.scaled(QSize(kThumbnail, kThumbnail), Qt::KeepAspectRatio, Qt::SmoothTransformation));
   const steer::GenerationRequest& r = entry.request;
   auto* item = new QListWidgetItem(QIcon(thumbnail), QString::number(r.seed));
   item->setToolTip(tr("%1\nseed %2 · %3×%4 · %5 steps · %6 · %7\n%8 s")

@@ -41,8 +41,9 @@ OmegaScheduleEditor::OmegaScheduleEditor(QWidget* parent) : QWidget(parent) {
   kind_->addItem(tr("Linear"), static_cast<int>(Kind::Linear));
   kind_->addItem(tr("Cosine"), static_cast<int>(Kind::Cosine));
   kind_->addItem(tr("Step interval"), static_cast<int>(Kind::Interval));
-  kind_->setToolTip(tr("How ω changes over the sampling steps. 0 = the pre-trained model as the weak term, "
-                       "1 = plain CFG on the subject model."));
+  kind_->setToolTip(
+      tr("How ω changes over the sampling steps. 0 = the pre-trained model as the weak term, "
+         "1 = plain CFG on the subject model."));
   start_ = unit_spin_box(this, "omegaStart", 1.0);
   end_ = unit_spin_box(this, "omegaEnd", 1.0);
   interval_begin_ = unit_spin_box(this, "omegaIntervalBegin", 0.0);

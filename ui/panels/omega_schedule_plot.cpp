@@ -14,8 +14,8 @@ OmegaSchedulePlot::OmegaSchedulePlot(QWidget* parent) : QWidget(parent) {
 
 void OmegaSchedulePlot::setSchedule(const steer::OmegaSchedule& schedule, int steps) {
   values_ = schedule.values(std::max(steps, 1));
-  QString tip = tr("ω over %n step(s): %1", nullptr, static_cast<int>(values_.size()))
-                    .arg(QString::fromStdString(schedule.to_string()));
+  QString tip =
+      tr("ω over %n step(s): %1", nullptr, static_cast<int>(values_.size())).arg(QString::fromStdString(schedule.to_string()));
   setToolTip(tip);
   update();
 }
@@ -56,8 +56,10 @@ void OmegaSchedulePlot::paintEvent(QPaintEvent* /*event*/) {
   QPainterPath path;
   for (int i = 0; i < n; ++i) {
     const QPointF point(x_of(i), y_of(values_[static_cast<size_t>(i)]));
-    if (i == 0) path.moveTo(point);
-    else path.lineTo(point);
+    if (i == 0)
+      path.moveTo(point);
+    else
+      path.lineTo(point);
   }
   p.setPen(QPen(line, 2));
   p.drawPath(path);

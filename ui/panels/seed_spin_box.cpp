@@ -34,8 +34,10 @@ void SeedSpinBox::takeText(const QString& text) {
 
 void SeedSpinBox::stepBy(int steps) {
   qint64 next = value_;
-  if (steps > 0) next = value_ > kMaximum - steps ? kMaximum : value_ + steps;
-  else next = value_ < -static_cast<qint64>(steps) ? 0 : value_ + steps;
+  if (steps > 0)
+    next = value_ > kMaximum - steps ? kMaximum : value_ + steps;
+  else
+    next = value_ < -static_cast<qint64>(steps) ? 0 : value_ + steps;
   setValue(next);
   selectAll();
 }

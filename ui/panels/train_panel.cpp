@@ -46,8 +46,7 @@ QPushButton* button(QWidget* parent, const char* name, const QString& text, cons
 
 }  // namespace
 
-TrainPanel::TrainPanel(EngineBridge& engine, QWidget* parent)
-    : QWidget(parent), engine_(engine), engine_alive_(&engine) {
+TrainPanel::TrainPanel(EngineBridge& engine, QWidget* parent) : QWidget(parent), engine_(engine), engine_alive_(&engine) {
   setObjectName(QStringLiteral("trainPanel"));
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->setObjectName(QStringLiteral("trainSplitter"));
@@ -108,12 +107,13 @@ QWidget* TrainPanel::createSettingsColumn() {
   resume_note_->setForegroundRole(QPalette::PlaceholderText);
   resume_note_->hide();
   submit_column->addWidget(resume_note_);
-  start_ = button(submit, "startButton", tr("Start"), tr("Start training (an output folder with checkpoints "
-                                                         "continues from the newest one)"));
+  start_ = button(submit, "startButton", tr("Start"),
+                  tr("Start training (an output folder with checkpoints "
+                     "continues from the newest one)"));
   start_->setDefault(true);
   pause_ = button(submit, "pauseButton", tr("Pause"), tr("Wait after the current step; the run keeps its memory"));
-  resume_ = button(submit, "resumeButton", tr("Resume"),
-                   tr("Continue the paused run, or a cancelled run from its newest checkpoint"));
+  resume_ =
+      button(submit, "resumeButton", tr("Resume"), tr("Continue the paused run, or a cancelled run from its newest checkpoint"));
   cancel_ = button(submit, "cancelTrainingButton", tr("Cancel"),
                    tr("Stop after the current step and write a checkpoint; Resume continues it"));
   auto* buttons = new QHBoxLayout;
@@ -326,7 +326,9 @@ void TrainPanel::onTrainingEvent(quint64 job, const steer::TrainingEvent& event)
     case Kind::Warning:
       Q_EMIT warning(tr("Training: %1").arg(QString::fromStdString(event.text)));
       break;
-    case Kind::Step: showStep(event); break;
+    case Kind::Step:
+      showStep(event);
+      break;
     case Kind::CheckpointWritten:
       addLogLine(tr("Checkpoint at step %1: %2").arg(event.step).arg(QDir::toNativeSeparators(to_qstring(event.path))));
       break;
@@ -335,9 +337,8 @@ void TrainPanel::onTrainingEvent(quint64 job, const steer::TrainingEvent& event)
                      to_qstring(event.path)});
       break;
     case Kind::Paused:
-      status_->setText(tr("Paused after step %1/%2. Resume continues; Cancel writes a checkpoint.")
-                           .arg(event.step)
-                           .arg(event.total_steps));
+      status_->setText(
+          tr("Paused after step %1/%2. Resume continues; Cancel writes a checkpoint.").arg(event.step).arg(event.total_steps));
       break;
     case Kind::Resumed:
       // Also sent when a run continues a checkpoint: the steps after it are trained again.
@@ -354,9 +355,8 @@ void TrainPanel::onTrainingEvent(quint64 job, const steer::TrainingEvent& event)
       addLogLine(tr("Finished: %1").arg(QString::fromStdString(event.text)));
       break;
     case Kind::Cancelled:
-      addLogLine(event.path.empty()
-                     ? tr("Cancelled after step %1.").arg(event.step)
-                     : tr("Cancelled after step %1; checkpoint %2").arg(event.step).arg(to_qstring(event.path)));
+      addLogLine(event.path.empty() ? tr("Cancelled after step %1.").arg(event.step)
+                                    : tr("Cancelled after step %1; checkpoint %2").arg(event.step).arg(to_qstring(event.path)));
       break;
   }
 }
@@ -389,11 +389,10 @@ void TrainPanel::jobEnded(quint64 job, const QString& outcome, const QString& fa
     addLogLine(tr("Failed: %1").arg(failure));
   } else if (!result_.isEmpty()) {
     progress_->setValue(progress_->maximum());
-    status_->setText(loss_plot_->pointCount() > 0
-                         ? tr("Finished %1 steps; smoothed loss %2.")
-                               .arg(submitted_.max_steps)
-                               .arg(loss_plot_->points().back().smoothed, 0, 'f', 4)
-                         : tr("Finished %1 steps.").arg(submitted_.max_steps));
+    status_->setText(loss_plot_->pointCount() > 0 ? tr("Finished %1 steps; smoothed loss %2.")
+                                                        .arg(submitted_.max_steps)
+                                                        .arg(loss_plot_->points().back().smoothed, 0, 'f', 4)
+                                                  : tr("Finished %1 steps.").arg(submitted_.max_steps));
     result_label_->setText(tr("Result: %1").arg(QDir::toNativeSeparators(result_)));
   } else {
     status_->setText(tr("%1 after step %2/%3. Resume (or Start) continues from the checkpoint.")

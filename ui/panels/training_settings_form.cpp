@@ -87,8 +87,10 @@ std::vector<int64_t> parse_seeds(const QString& text, QStringList* errors) {
   for (const QString& entry : text.split(separators, Qt::SkipEmptyParts)) {
     bool ok = false;
     const qint64 seed = entry.toLongLong(&ok);
-    if (ok && seed >= 0) seeds.push_back(seed);
-    else if (errors) *errors << entry;
+    if (ok && seed >= 0)
+      seeds.push_back(seed);
+    else if (errors)
+      *errors << entry;
   }
   return seeds;
 }
@@ -129,16 +131,15 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent) : QWidget(parent) {
   // One "edited" signal for every control: the panel re-checks the dataset and the
   // project saves itself from it.
   for (auto* w : findChildren<QLineEdit*>()) connect(w, &QLineEdit::textChanged, this, &TrainingSettingsForm::edited);
-  for (auto* w : findChildren<QPlainTextEdit*>())
-    connect(w, &QPlainTextEdit::textChanged, this, &TrainingSettingsForm::edited);
+  for (auto* w : findChildren<QPlainTextEdit*>()) connect(w, &QPlainTextEdit::textChanged, this, &TrainingSettingsForm::edited);
   for (auto* w : findChildren<QSpinBox*>()) connect(w, &QSpinBox::valueChanged, this, &TrainingSettingsForm::edited);
-  for (auto* w : findChildren<QDoubleSpinBox*>())
-    connect(w, &QDoubleSpinBox::valueChanged, this, &TrainingSettingsForm::edited);
+  for (auto* w : findChildren<QDoubleSpinBox*>()) connect(w, &QDoubleSpinBox::valueChanged, this, &TrainingSettingsForm::edited);
   for (auto* w : findChildren<QComboBox*>())
     if (w != preset_) connect(w, &QComboBox::currentIndexChanged, this, &TrainingSettingsForm::edited);
   for (auto* w : findChildren<QCheckBox*>()) connect(w, &QCheckBox::toggled, this, &TrainingSettingsForm::edited);
   connect(seed_, &SeedSpinBox::valueChanged, this, &TrainingSettingsForm::edited);
-  for (auto* w : findChildren<QComboBox*>()) connect(w, &QComboBox::currentIndexChanged, this, &TrainingSettingsForm::updateEnabled);
+  for (auto* w : findChildren<QComboBox*>())
+    connect(w, &QComboBox::currentIndexChanged, this, &TrainingSettingsForm::updateEnabled);
   connect(min_snr_, &QCheckBox::toggled, this, &TrainingSettingsForm::updateEnabled);
 
   setSettings(steer::TrainingSettings{});
@@ -154,8 +155,9 @@ QWidget* TrainingSettingsForm::createRunGroup() {
     preset_->addItem(to_qstring(name), to_qstring(name));
     preset_->setItemData(preset_->count() - 1, to_qstring(steer::training_preset_description(name)), Qt::ToolTipRole);
   }
-  preset_->setToolTip(tr("Start from a preset: it sets the method, LoRA rank, steps, learning rate and "
-                         "cadence; paths and data stay"));
+  preset_->setToolTip(
+      tr("Start from a preset: it sets the method, LoRA rank, steps, learning rate and "
+         "cadence; paths and data stay"));
   form->addRow(tr("Preset"), preset_);
   preset_note_ = new QLabel(group);
   preset_note_->setObjectName(QStringLiteral("presetDescription"));
@@ -176,8 +178,9 @@ QWidget* TrainingSettingsForm::createRunGroup() {
   form->addRow(tr("Method"), method_);
 
   instance_prompt_ = text_edit(group, "instancePrompt", tr("a photo of sks mug"));
-  instance_prompt_->setToolTip(tr("The caption of every photo without its own .txt caption; its rare word (sks) "
-                                  "becomes the subject"));
+  instance_prompt_->setToolTip(
+      tr("The caption of every photo without its own .txt caption; its rare word (sks) "
+         "becomes the subject"));
   form->addRow(tr("Instance prompt"), instance_prompt_);
 
   base_model_ = text_edit(group, "baseModel", tr("The diffusers folder to personalise (the loaded model)"));
@@ -456,8 +459,8 @@ void TrainingSettingsForm::updateEnabled() {
 
 void TrainingSettingsForm::chooseFolder(QLineEdit* edit, const QString& purpose, const QString& title) {
   FileQuestion question;
-  question.kind = purpose == QLatin1String("training-output") ? FileQuestion::Kind::NewFolder
-                                                              : FileQuestion::Kind::ExistingFolder;
+  question.kind =
+      purpose == QLatin1String("training-output") ? FileQuestion::Kind::NewFolder : FileQuestion::Kind::ExistingFolder;
   question.purpose = purpose;
   question.title = title;
   const QString current = edit->text().trimmed();

@@ -46,8 +46,7 @@ int64_t read_int(const json::Value& object, const char* key, const std::string& 
 
 int read_small_int(const json::Value& object, const char* key, const std::string& prefix, int fallback) {
   const int64_t v = read_int(object, key, prefix, fallback);
-  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
-    format_error(prefix + key, "is out of range");
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) format_error(prefix + key, "is out of range");
   return static_cast<int>(v);
 }
 
@@ -106,14 +105,13 @@ Project project_from_json(const json::Value& v, const fs::path& project_folder) 
   if (!v.is_object()) throw ProjectFormatError("project.json is not a JSON object");
   const std::string format = read_string(v, "format", "", "");
   if (format != kProjectFormat)
-    throw ProjectFormatError("project.json is not a Steer Studio project (\"format\" is \"" + format +
-                             "\", expected \"" + kProjectFormat + "\")");
+    throw ProjectFormatError("project.json is not a Steer Studio project (\"format\" is \"" + format + "\", expected \"" +
+                             kProjectFormat + "\")");
   const int64_t version = read_int(v, "version", "", 0);
   if (version < 1) format_error("version", "must be 1 or more");
   if (version > kProjectVersion)
-    throw ProjectFormatError("project.json has version " + std::to_string(version) +
-                             "; this Steer Studio reads up to version " + std::to_string(kProjectVersion) +
-                             ". It was saved by a newer Steer Studio.");
+    throw ProjectFormatError("project.json has version " + std::to_string(version) + "; this Steer Studio reads up to version " +
+                             std::to_string(kProjectVersion) + ". It was saved by a newer Steer Studio.");
 
   Project project;
   if (const json::Value* m = read_object(v, "model", "")) {

@@ -49,8 +49,8 @@ ProjectController::ProjectController(ProjectWorkspace& workspace, QWidget* dialo
 
 ProjectController::~ProjectController() = default;
 
-QString ProjectController::ask(FileQuestion::Kind kind, const QString& purpose, const QString& title,
-                               const QString& start, const QString& filter) {
+QString ProjectController::ask(FileQuestion::Kind kind, const QString& purpose, const QString& title, const QString& start,
+                               const QString& filter) {
   FileQuestion question;
   question.kind = kind;
   question.purpose = purpose;
@@ -60,8 +60,8 @@ QString ProjectController::ask(FileQuestion::Kind kind, const QString& purpose, 
   return file_chooser_ ? file_chooser_(dialog_parent_, question) : QString();
 }
 
-void ProjectController::reportError(const QString& object_name, const QString& title, const QString& text,
-                                    const QString& reason, const QString& details) {
+void ProjectController::reportError(const QString& object_name, const QString& title, const QString& text, const QString& reason,
+                                    const QString& details) {
   Q_EMIT errorReported(object_name, title, text, reason, details);
 }
 
@@ -244,8 +244,7 @@ void ProjectController::keepGeneratedImage(const QImage& image, const Generation
     Q_EMIT info(tr("Saved %1").arg(file));
   } catch (const std::exception& e) {
     reportError(QStringLiteral("projectErrorDialog"), tr("Could not save image"),
-                tr("Could not save the generated image in the project %1").arg(folder_),
-                QString::fromStdString(e.what()));
+                tr("Could not save the generated image in the project %1").arg(folder_), QString::fromStdString(e.what()));
   }
 }
 
@@ -270,9 +269,12 @@ bool ProjectController::confirmCloseWithoutProject() {
   box.setInformativeText(tr("Save them with the settings and boards as a project, or close without saving?"));
   box.setDefaultButton(QMessageBox::Save);
   switch (box.exec()) {
-    case QMessageBox::Save: return saveProject();
-    case QMessageBox::Discard: return true;
-    default: return false;
+    case QMessageBox::Save:
+      return saveProject();
+    case QMessageBox::Discard:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -307,17 +309,18 @@ void ProjectController::applyProject() {
       clean_absolute(loaded) == clean_absolute(model_folder)) {
     project_.model->identity = identify_model_folder(model_folder);
     Q_EMIT info(tr("The project's model %1 is loaded already.").arg(model_folder));
-    if (hasSubject()) restoreSubject();
-    else if (engine_has_subject) workspace_.attachSubject(SubjectSpec{});
+    if (hasSubject())
+      restoreSubject();
+    else if (engine_has_subject)
+      workspace_.attachSubject(SubjectSpec{});
     return;
   }
   if (QFileInfo(model_folder).isDir()) {
     const ModelFolderIdentity now = identify_model_folder(model_folder);
     if (!(now == project_.model->identity))
-      Q_EMIT warning(
-          tr("The model folder %1 is not as the project saw it (model_index.json changed, or the folder was "
-             "renamed).")
-              .arg(model_folder));
+      Q_EMIT warning(tr("The model folder %1 is not as the project saw it (model_index.json changed, or the folder was "
+                        "renamed).")
+                         .arg(model_folder));
     loadModel();
   } else {
     askForMissingModel();
@@ -327,8 +330,7 @@ void ProjectController::applyProject() {
 void ProjectController::recordModel(const QString& folder) {
   const ModelFolderIdentity identity = identify_model_folder(folder);
   if (project_.model && project_.model->folder == to_path(folder) && !(project_.model->identity == identity))
-    Q_EMIT warning(tr("The model folder %1 changed since the project was saved (model_index.json differs).")
-                       .arg(folder));
+    Q_EMIT warning(tr("The model folder %1 changed since the project was saved (model_index.json differs).").arg(folder));
   project_.model = ProjectModel{to_path(folder), identity};
 }
 
@@ -337,12 +339,13 @@ void ProjectController::loadModel() { workspace_.loadProjectModel(clean_absolute
 void ProjectController::askForMissingModel() {
   const QString missing = to_qstring(project_.model->folder);
   Q_EMIT warning(tr("The project's model folder %1 is missing.").arg(missing));
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Model folder missing"),
-                              tr("The project's model folder is missing:\n%1").arg(missing), QMessageBox::NoButton,
-                              dialog_parent_);
+  auto* box =
+      new QMessageBox(QMessageBox::Warning, tr("Model folder missing"),
+                      tr("The project's model folder is missing:\n%1").arg(missing), QMessageBox::NoButton, dialog_parent_);
   box->setObjectName(QStringLiteral("missingModelDialog"));
-  box->setInformativeText(tr("If it moved, locate it and the project will remember the new place. Without a "
-                             "model the project's boards and settings still open, but nothing can be generated."));
+  box->setInformativeText(
+      tr("If it moved, locate it and the project will remember the new place. Without a "
+         "model the project's boards and settings still open, but nothing can be generated."));
   box->setDetailedText(tr("Project: %1\nModel folder: %2\nFolder name: %3")
                            .arg(folder_, missing, to_qstring(project_.model->identity.folder_name)));
   QPushButton* locate = box->addButton(tr("&Locate\u2026"), QMessageBox::AcceptRole);
@@ -384,8 +387,10 @@ void ProjectController::askForMissingModel() {
 void ProjectController::restoreSubject() {
   const SubjectSpec subject = project_.subject;
   if (subject.kind == SubjectSpec::Kind::None) return;
-  if (QFileInfo::exists(to_qstring(subject.path))) workspace_.attachSubject(subject);
-  else askForMissingSubject();
+  if (QFileInfo::exists(to_qstring(subject.path)))
+    workspace_.attachSubject(subject);
+  else
+    askForMissingSubject();
 }
 
 void ProjectController::askForMissingSubject() {
@@ -394,14 +399,15 @@ void ProjectController::askForMissingSubject() {
   const bool is_lora = subject.kind == SubjectSpec::Kind::Lora;
   Q_EMIT warning(tr("The project's subject %1 is missing.").arg(missing));
   workspace_.showSubjectPending(subject, tr("The project's subject is missing: %1").arg(missing));
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Subject missing"),
-                              (is_lora ? tr("The project's LoRA file is missing:\n%1")
-                                       : tr("The project's fine-tuned model folder is missing:\n%1"))
-                                  .arg(missing),
-                              QMessageBox::NoButton, dialog_parent_);
+  auto* box = new QMessageBox(
+      QMessageBox::Warning, tr("Subject missing"),
+      (is_lora ? tr("The project's LoRA file is missing:\n%1") : tr("The project's fine-tuned model folder is missing:\n%1"))
+          .arg(missing),
+      QMessageBox::NoButton, dialog_parent_);
   box->setObjectName(QStringLiteral("missingSubjectDialog"));
-  box->setInformativeText(tr("If it moved, locate it and the project will remember the new place; or continue "
-                             "with the base model alone."));
+  box->setInformativeText(
+      tr("If it moved, locate it and the project will remember the new place; or continue "
+         "with the base model alone."));
   box->setDetailedText(tr("Project: %1\nSubject: %2").arg(folder_, SubjectPanel::describe(subject)));
   QPushButton* locate = box->addButton(tr("&Locate\u2026"), QMessageBox::AcceptRole);
   locate->setObjectName(QStringLiteral("locateButton"));
@@ -415,12 +421,11 @@ void ProjectController::askForMissingSubject() {
       return;
     }
     QTimer::singleShot(0, this, [this, missing, is_lora] {
-      const QString chosen =
-          is_lora ? ask(FileQuestion::Kind::ExistingFile, QStringLiteral("locate-subject"),
-                        tr("Locate LoRA %1").arg(folder_name(missing)), start_folder_for(missing),
-                        tr("LoRA weights (*.safetensors);;All files (*)"))
-                  : ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("locate-subject"),
-                        tr("Locate Fine-tuned Model %1").arg(folder_name(missing)), start_folder_for(missing));
+      const QString chosen = is_lora ? ask(FileQuestion::Kind::ExistingFile, QStringLiteral("locate-subject"),
+                                           tr("Locate LoRA %1").arg(folder_name(missing)), start_folder_for(missing),
+                                           tr("LoRA weights (*.safetensors);;All files (*)"))
+                                     : ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("locate-subject"),
+                                           tr("Locate Fine-tuned Model %1").arg(folder_name(missing)), start_folder_for(missing));
       if (chosen.isEmpty()) {
         askForMissingSubject();
         return;

@@ -1,10 +1,10 @@
 #include "ui/project/project_store.h"
 
+#include <QBuffer>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QBuffer>
 #include <QSaveFile>
 
 #include "core/guidance/guidance_settings.h"
@@ -31,8 +31,7 @@ Project read_project(const QString& project_folder) {
   const QString path = project_file_path(project_folder);
   QFile file(path);
   if (!file.exists()) throw ProjectError("There is no project file " + text(path) + ".");
-  if (!file.open(QIODevice::ReadOnly))
-    throw ProjectError("Could not read " + text(path) + ": " + text(file.errorString()) + ".");
+  if (!file.open(QIODevice::ReadOnly)) throw ProjectError("Could not read " + text(path) + ": " + text(file.errorString()) + ".");
   const QByteArray bytes = file.readAll();
   try {
     const json::Value value = json::parse(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
@@ -55,8 +54,7 @@ void write_project(const QString& project_folder, const Project& project) {
 QString save_generated_image(const QString& project_folder, const QImage& image, const GenerationRequest& request,
                              const QString& model_folder, const SubjectSpec& subject) {
   const QDir folder(QDir(project_folder).filePath(kOutputsFolderName + QLatin1Char('/') + kGeneratedFolderName));
-  if (!folder.mkpath(QStringLiteral(".")))
-    throw ProjectError("Could not create the folder " + text(folder.absolutePath()) + ".");
+  if (!folder.mkpath(QStringLiteral("."))) throw ProjectError("Could not create the folder " + text(folder.absolutePath()) + ".");
   const QString stem = QStringLiteral("%1-%2-seed%3")
                            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
                                 QString::fromLatin1(guidance_method_name(request.guidance.method)))
@@ -72,11 +70,9 @@ QString save_generated_image(const QString& project_folder, const QImage& image,
   if (!image.save(&buffer, "PNG")) throw ProjectError("Could not encode the image for " + text(png) + ".");
   write_file_atomically(png, bytes);
 
-  const json::Value sidecar = json::Object{{"request", request_to_json(request)},
-                                           {"model", text(model_folder)},
-                                           {"subject", subject_to_json(subject, {})}};
-  write_file_atomically(folder.filePath(name + QStringLiteral(".json")),
-                        QByteArray::fromStdString(sidecar.dump(2) + "\n"));
+  const json::Value sidecar = json::Object{
+      {"request", request_to_json(request)}, {"model", text(model_folder)}, {"subject", subject_to_json(subject, {})}};
+  write_file_atomically(folder.filePath(name + QStringLiteral(".json")), QByteArray::fromStdString(sidecar.dump(2) + "\n"));
   return png;
 }
 

@@ -114,8 +114,9 @@ DatasetGrid::DatasetGrid(QWidget* parent) : QWidget(parent) {
   caption_edit_->setEnabled(false);
   save_caption_ = new QPushButton(tr("Save Caption"), this);
   save_caption_->setObjectName(QStringLiteral("saveCaptionButton"));
-  save_caption_->setToolTip(tr("Write the caption beside the photo as its .txt file (empty: remove it, so the "
-                               "instance prompt applies)"));
+  save_caption_->setToolTip(
+      tr("Write the caption beside the photo as its .txt file (empty: remove it, so the "
+         "instance prompt applies)"));
   save_caption_->setEnabled(false);
   caption_row->addWidget(caption_edit_, 1);
   caption_row->addWidget(save_caption_, 0, Qt::AlignTop);
@@ -196,18 +197,19 @@ void DatasetGrid::startScan() {
 }
 
 void DatasetGrid::showScan() {
-  const QString selected_path =
-      shown_caption_ >= 0 && shown_caption_ < thumbnails_->count()
-          ? thumbnails_->item(shown_caption_)->data(Qt::UserRole).toString()
-          : QString();
+  const QString selected_path = shown_caption_ >= 0 && shown_caption_ < thumbnails_->count()
+                                    ? thumbnails_->item(shown_caption_)->data(Qt::UserRole).toString()
+                                    : QString();
   {
     const QSignalBlocker block(thumbnails_);
     thumbnails_->clear();
     for (const DatasetScan::Image& image : scan_.images) {
       const QString name = QFileInfo(image.path).fileName();
       QPixmap pixmap(kThumbnail, kThumbnail);
-      if (image.thumbnail.isNull()) pixmap.fill(palette().color(QPalette::Mid));
-      else pixmap = QPixmap::fromImage(image.thumbnail);
+      if (image.thumbnail.isNull())
+        pixmap.fill(palette().color(QPalette::Mid));
+      else
+        pixmap = QPixmap::fromImage(image.thumbnail);
       auto* item = new QListWidgetItem(QIcon(pixmap), name);
       item->setData(Qt::UserRole, image.path);
       QStringList tip{QDir::toNativeSeparators(image.path)};
@@ -224,8 +226,9 @@ void DatasetGrid::showScan() {
   for (const DatasetScan::Image& image : scan_.images)
     if (!image.caption.isEmpty()) ++captioned;
   if (scan_.source.isEmpty()) {
-    summary_->setText(tr("No photos yet: choose a folder, or drop photos here (they are copied into the "
-                         "dataset folder)."));
+    summary_->setText(
+        tr("No photos yet: choose a folder, or drop photos here (they are copied into the "
+           "dataset folder)."));
   } else {
     summary_->setText(tr("%n photo(s), %1 with its own caption; the others use the instance prompt.", nullptr,
                          static_cast<int>(scan_.images.size()))
@@ -300,8 +303,7 @@ bool DatasetGrid::saveCaption() {
   image.caption = text;
   caption_edit_->document()->setModified(false);
   save_caption_->setEnabled(false);
-  showNote(text.isEmpty() ? tr("Removed the caption of %1: the instance prompt applies.")
-                                .arg(QFileInfo(image.path).fileName())
+  showNote(text.isEmpty() ? tr("Removed the caption of %1: the instance prompt applies.").arg(QFileInfo(image.path).fileName())
                           : tr("Saved %1").arg(QFileInfo(caption_file_for(image.path)).fileName()),
            false);
   // Whether every photo has a caption decides whether the set loads without a prompt.
@@ -351,10 +353,11 @@ QStringList DatasetGrid::addImages(const QStringList& files) {
   }
   const DatasetCopy copy = copy_into_dataset(files, target);
   QString note;
-  if (!copy.copied.isEmpty()) note = tr("Copied %n photo(s) into %1.", nullptr, static_cast<int>(copy.copied.size()))
-                                          .arg(QDir::toNativeSeparators(target));
+  if (!copy.copied.isEmpty())
+    note = tr("Copied %n photo(s) into %1.", nullptr, static_cast<int>(copy.copied.size())).arg(QDir::toNativeSeparators(target));
   if (!copy.skipped.isEmpty())
-    note += (note.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Not added: %1").arg(copy.skipped.join(QStringLiteral("; ")));
+    note +=
+        (note.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Not added: %1").arg(copy.skipped.join(QStringLiteral("; ")));
   showNote(note, copy.copied.isEmpty());
   rescan();
   return copy.copied;

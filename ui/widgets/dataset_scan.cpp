@@ -58,11 +58,12 @@ DatasetScan scan_dataset(const QString& source, const steer::SubjectDatasetOptio
   } catch (const std::exception& e) {
     scan.refusal = QString::fromStdString(e.what());
   }
-  if (QFileInfo(source).isDir()) files = dataset_image_files(source);
-  else if (files.isEmpty() && is_dataset_image(source) && QFileInfo(source).isFile()) files << source;
+  if (QFileInfo(source).isDir())
+    files = dataset_image_files(source);
+  else if (files.isEmpty() && is_dataset_image(source) && QFileInfo(source).isFile())
+    files << source;
 
-  for (const QString& file : files)
-    scan.images.push_back({file, thumbnail_of(file, thumbnail_size), read_caption(file)});
+  for (const QString& file : files) scan.images.push_back({file, thumbnail_of(file, thumbnail_size), read_caption(file)});
   return scan;
 }
 

@@ -17,8 +17,12 @@ LogView::LogView(QWidget* parent) : QPlainTextEdit(parent) {
 void LogView::addEntry(Level level, const QString& text) {
   const char* tag = "info ";
   switch (level) {
-    case Level::Info: tag = "info "; break;
-    case Level::Warning: tag = "warn "; break;
+    case Level::Info:
+      tag = "info ";
+      break;
+    case Level::Warning:
+      tag = "warn ";
+      break;
     case Level::Error:
       tag = "error";
       ++errors_;

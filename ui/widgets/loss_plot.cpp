@@ -64,8 +64,7 @@ void LossPlot::addPoint(int step, double loss, double smoothed) {
 }
 
 void LossPlot::truncateAfter(int step) {
-  const auto first_after =
-      std::find_if(points_.begin(), points_.end(), [step](const Point& p) { return p.step > step; });
+  const auto first_after = std::find_if(points_.begin(), points_.end(), [step](const Point& p) { return p.step > step; });
   if (first_after == points_.end()) return;
   points_.erase(first_after, points_.end());
   updateRange();
@@ -135,8 +134,7 @@ void LossPlot::paintEvent(QPaintEvent* /*event*/) {
 
   const int last_step = points_.empty() ? 0 : points_.back().step;
   const int x_max = std::max({total_steps_, last_step, 1});
-  const QRectF area(label_width + 10, 8, std::max(10, width() - label_width - 18),
-                    std::max(10, height() - fm.height() - 16));
+  const QRectF area(label_width + 10, 8, std::max(10, width() - label_width - 18), std::max(10, height() - fm.height() - 16));
   auto x_of = [&](double step) { return area.left() + area.width() * step / x_max; };
   auto y_of = [&](double loss) { return area.bottom() - area.height() * (loss - low) / (high - low); };
 
@@ -160,8 +158,7 @@ void LossPlot::paintEvent(QPaintEvent* /*event*/) {
     p.setPen(text);
     const QString label = QString::number(static_cast<long long>(std::llround(t)));
     const double w = fm.horizontalAdvance(label);
-    p.drawText(QRectF(std::clamp(x - w / 2, 0.0, width() - w), area.bottom() + 4, w + 1, fm.height()),
-               Qt::AlignCenter, label);
+    p.drawText(QRectF(std::clamp(x - w / 2, 0.0, width() - w), area.bottom() + 4, w + 1, fm.height()), Qt::AlignCenter, label);
   }
   p.setPen(pal.color(QPalette::Mid));
   p.drawLine(area.bottomLeft(), area.bottomRight());
@@ -212,8 +209,10 @@ void LossPlot::paintEvent(QPaintEvent* /*event*/) {
   for (const Column& bin : bins) {
     if (!bin.used) continue;
     const QPointF point(bin.x, y_of(bin.smoothed));
-    if (!started) smoothed.moveTo(point);
-    else smoothed.lineTo(point);
+    if (!started)
+      smoothed.moveTo(point);
+    else
+      smoothed.lineTo(point);
     started = true;
   }
   p.setBrush(Qt::NoBrush);

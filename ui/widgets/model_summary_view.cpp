@@ -26,10 +26,8 @@ QString exact_count(int64_t count) { return QLocale().toString(static_cast<qlong
 
 void set_parameter_cell(QTreeWidgetItem* item, int64_t count) {
   item->setText(ModelSummaryView::ParametersColumn, to_qstring(format_parameter_count(count)));
-  item->setData(ModelSummaryView::ParametersColumn, ModelSummaryView::ExactCountRole,
-                static_cast<qlonglong>(count));
-  item->setToolTip(ModelSummaryView::ParametersColumn,
-                   QStringLiteral("%1 parameters").arg(exact_count(count)));
+  item->setData(ModelSummaryView::ParametersColumn, ModelSummaryView::ExactCountRole, static_cast<qlonglong>(count));
+  item->setToolTip(ModelSummaryView::ParametersColumn, QStringLiteral("%1 parameters").arg(exact_count(count)));
   item->setTextAlignment(ModelSummaryView::ParametersColumn, Qt::AlignRight | Qt::AlignVCenter);
 }
 
@@ -86,13 +84,12 @@ ModelSummaryView::ModelSummaryView(QWidget* parent) : QWidget(parent) {
   empty_state_->setMargin(24);
   // A muted hint in whatever palette the system uses.
   empty_state_->setForegroundRole(QPalette::PlaceholderText);
-  empty_state_->setText(
-      tr("No model loaded.\n\n"
-         "Open a diffusers model folder with File \u25B8 Open Model Folder\u2026 (%1),\n"
-         "or drop the folder onto this window.\n\n"
-         "A diffusers folder holds model_index.json next to unet/, vae/, text_encoder/, "
-         "tokenizer/ and scheduler/.")
-          .arg(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText)));
+  empty_state_->setText(tr("No model loaded.\n\n"
+                           "Open a diffusers model folder with File \u25B8 Open Model Folder\u2026 (%1),\n"
+                           "or drop the folder onto this window.\n\n"
+                           "A diffusers folder holds model_index.json next to unet/, vae/, text_encoder/, "
+                           "tokenizer/ and scheduler/.")
+                            .arg(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText)));
   pages_->addWidget(empty_state_);
 
   summary_page_ = createSummaryPage();
@@ -142,8 +139,8 @@ QWidget* ModelSummaryView::createSummaryPage() {
 
 void ModelSummaryView::showSummary(const ModelSummary& summary) {
   const QString folder = to_qstring(summary.folder);
-  title_->setText(to_qstring(summary.folder.filename().empty() ? summary.folder.parent_path().filename()
-                                                               : summary.folder.filename()));
+  title_->setText(
+      to_qstring(summary.folder.filename().empty() ? summary.folder.parent_path().filename() : summary.folder.filename()));
   family_->setText(to_qstring(summary.family));
   pipeline_->setText(to_qstring(summary.pipeline_class));
   prediction_->setText(to_qstring(summary.prediction_type));
@@ -154,8 +151,7 @@ void ModelSummaryView::showSummary(const ModelSummary& summary) {
   total_parameters_->setText(QStringLiteral("%1 (%2)").arg(to_qstring(format_parameter_count(total)), exact_count(total)));
 
   components_->clear();
-  for (const auto& component : summary.components)
-    components_->addTopLevelItem(component_item(component, summary.folder));
+  for (const auto& component : summary.components) components_->addTopLevelItem(component_item(component, summary.folder));
   components_->expandAll();
   for (int column = NameColumn; column < DetailColumn; ++column) components_->resizeColumnToContents(column);
 

@@ -12,8 +12,10 @@ double step_one_two_five(double value, int steps) {
   const double decade = std::floor(std::log10(value));
   const double mantissa = value / std::pow(10.0, decade);
   int within = 0;
-  if (mantissa >= 5 - 1e-9) within = 2;
-  else if (mantissa >= 2 - 1e-9) within = 1;
+  if (mantissa >= 5 - 1e-9)
+    within = 2;
+  else if (mantissa >= 2 - 1e-9)
+    within = 1;
   const double on_series = (within == 0 ? 1.0 : within == 1 ? 2.0 : 5.0) * std::pow(10.0, decade);
   // A value between two series values steps to the neighbour in the step's direction.
   int index = static_cast<int>(decade) * 3 + within;

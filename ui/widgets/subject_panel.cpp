@@ -35,9 +35,12 @@ QString display_name(const QString& path) {
 
 QString SubjectPanel::kindText(steer::SubjectSpec::Kind kind) {
   switch (kind) {
-    case steer::SubjectSpec::Kind::None: return tr("None");
-    case steer::SubjectSpec::Kind::Lora: return tr("LoRA");
-    case steer::SubjectSpec::Kind::FineTuned: return tr("Fine-tuned model");
+    case steer::SubjectSpec::Kind::None:
+      return tr("None");
+    case steer::SubjectSpec::Kind::Lora:
+      return tr("LoRA");
+    case steer::SubjectSpec::Kind::FineTuned:
+      return tr("Fine-tuned model");
   }
   return {};
 }
@@ -121,8 +124,9 @@ void SubjectPanel::setLoraStrength(double multiplier) { strength_->setValue(mult
 void SubjectPanel::setModelLoaded(bool loaded) {
   model_loaded_ = loaded;
   if (!loaded && !hasSubject())
-    state_->setText(tr("Open a model first; then attach a LoRA file or a fine-tuned model folder, or drop one "
-                       "onto the window."));
+    state_->setText(
+        tr("Open a model first; then attach a LoRA file or a fine-tuned model folder, or drop one "
+           "onto the window."));
   updateButtons();
 }
 
@@ -141,9 +145,8 @@ void SubjectPanel::showAttached(const steer::SubjectSpec& subject, const QString
   }
   const QString path = to_qstring(subject.path);
   state_->setText(tr("%1 is attached. Generate compares it with the base model.").arg(display_name(path)));
-  kind_->setText(subject.kind == steer::SubjectSpec::Kind::Lora
-                     ? tr("LoRA at strength %1").arg(subject.multiplier, 0, 'g', 3)
-                     : kindText(subject.kind));
+  kind_->setText(subject.kind == steer::SubjectSpec::Kind::Lora ? tr("LoRA at strength %1").arg(subject.multiplier, 0, 'g', 3)
+                                                                : kindText(subject.kind));
   path_->setText(path);
   note_->setText(note.isEmpty() ? tr("No extra memory beside the base model.") : note);
   if (subject.kind == steer::SubjectSpec::Kind::Lora) strength_->setValue(subject.multiplier);
@@ -198,8 +201,8 @@ void SubjectPanel::rebuildRecentMenu() {
   for (int i = 0; i < paths.size(); ++i) {
     const QString path = paths[i];
     const QString kind = QFileInfo(path).isDir() ? tr("fine-tuned") : tr("LoRA");
-    QAction* action = recent_menu_->addAction(QStringLiteral("&%1 %2 (%3)").arg(i + 1).arg(display_name(path), kind),
-                                              this, [this, path] { Q_EMIT recentSubjectRequested(path); });
+    QAction* action = recent_menu_->addAction(QStringLiteral("&%1 %2 (%3)").arg(i + 1).arg(display_name(path), kind), this,
+                                              [this, path] { Q_EMIT recentSubjectRequested(path); });
     action->setStatusTip(path);
     action->setToolTip(path);
   }

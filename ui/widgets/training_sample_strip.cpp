@@ -33,8 +33,8 @@ QSize TrainingSampleStrip::sizeHint() const {
 }
 
 void TrainingSampleStrip::add(Sample sample) {
-  const QPixmap thumbnail = QPixmap::fromImage(
-      sample.image.scaled(QSize(kThumbnail, kThumbnail), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+  const QPixmap thumbnail =
+      QPixmap::fromImage(sample.image.scaled(QSize(kThumbnail, kThumbnail), Qt::KeepAspectRatio, Qt::SmoothTransformation));
   auto* item = new QListWidgetItem(QIcon(thumbnail), tr("step %1").arg(sample.step));
   QString tip = tr("Step %1 · seed %2\n%3").arg(sample.step).arg(sample.seed).arg(sample.prompt);
   if (!sample.file.isEmpty()) tip += QLatin1Char('\n') + QDir::toNativeSeparators(sample.file);

@@ -14,8 +14,9 @@ class Autoguidance final : public GuidanceMethodRule {
   void check(const GuidanceSettings& settings, const SubjectFacts& subject) const override {
     const bool checkpoint = settings.weak.kind == WeakModel::Kind::Checkpoint;
     if (subject.kind == SubjectFacts::Kind::None && !checkpoint)
-      throw InputError("autoguidance (ag) with the weak model \"" + settings.weak.to_string() +
-                       "\" needs a subject: without one the weak and strong models are the same. Attach a subject or choose cfg.");
+      throw InputError(
+          "autoguidance (ag) with the weak model \"" + settings.weak.to_string() +
+          "\" needs a subject: without one the weak and strong models are the same. Attach a subject or choose cfg.");
     if (subject.kind == SubjectFacts::Kind::FineTuned && checkpoint)
       throw InputError("autoguidance with the LoRA checkpoint " + settings.weak.checkpoint +
                        " as the weak model needs a LoRA subject; the subject is the fully fine-tuned model " + subject.path +
@@ -24,9 +25,14 @@ class Autoguidance final : public GuidanceMethodRule {
   BranchPlan weak_branch(const GuidanceSettings& settings, int, int) const override {
     BranchPlan plan{BranchPlan::Prompt::Positive, 0.0, {}};
     switch (settings.weak.kind) {
-      case WeakModel::Kind::Base: break;
-      case WeakModel::Kind::Omega: plan.subject_weight = settings.weak.omega; break;
-      case WeakModel::Kind::Checkpoint: plan.checkpoint = settings.weak.checkpoint; break;
+      case WeakModel::Kind::Base:
+        break;
+      case WeakModel::Kind::Omega:
+        plan.subject_weight = settings.weak.omega;
+        break;
+      case WeakModel::Kind::Checkpoint:
+        plan.checkpoint = settings.weak.checkpoint;
+        break;
     }
     return plan;
   }

@@ -12,8 +12,9 @@ class PersonalizationGuidance final : public GuidanceMethodRule {
   const char* label() const override { return "PG"; }
   void check(const GuidanceSettings&, const SubjectFacts& subject) const override {
     if (subject.kind == SubjectFacts::Kind::None)
-      throw InputError("personalization guidance (pg) needs a subject (a LoRA or a fine-tuned model): without one, "
-                       "θ_ω equals the base model for every ω and PG is plain CFG. Attach a subject or choose cfg.");
+      throw InputError(
+          "personalization guidance (pg) needs a subject (a LoRA or a fine-tuned model): without one, "
+          "θ_ω equals the base model for every ω and PG is plain CFG. Attach a subject or choose cfg.");
   }
   BranchPlan weak_branch(const GuidanceSettings& settings, int step, int steps) const override {
     return BranchPlan{BranchPlan::Prompt::Negative, settings.omega.at(step, steps), {}};

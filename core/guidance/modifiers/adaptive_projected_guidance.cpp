@@ -58,9 +58,10 @@ class AdaptiveProjectedGuidanceKind final : public GuidanceModifierKind {
     return "adaptive projected guidance: damps the part of the guidance that only brightens and saturates";
   }
   std::vector<ModifierParameter> parameters() const override {
-    return {{"eta", 0.0, 0.0, 1.0, "weight of the guidance component parallel to the prediction (0 removes it, 1 keeps it)"},
-            {"norm_threshold", 15.0, 0.0, 1000.0, "cap on the guidance difference's length (0 = no cap)"},
-            {"momentum", -0.5, -1.0, 1.0, "running-average weight of earlier steps' differences (negative pushes away; 0 = off)"}};
+    return {
+        {"eta", 0.0, 0.0, 1.0, "weight of the guidance component parallel to the prediction (0 removes it, 1 keeps it)"},
+        {"norm_threshold", 15.0, 0.0, 1000.0, "cap on the guidance difference's length (0 = no cap)"},
+        {"momentum", -0.5, -1.0, 1.0, "running-average weight of earlier steps' differences (negative pushes away; 0 = off)"}};
   }
   std::unique_ptr<GuidanceModifier> start(const ModifierSettings& settings) const override {
     return std::make_unique<AdaptiveProjectedGuidance>(settings);

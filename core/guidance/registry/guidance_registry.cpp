@@ -13,9 +13,12 @@ const GuidanceModifierKind& adaptive_projected_guidance_kind();  // modifiers/ad
 
 const GuidanceMethodRule& guidance_method_rule(GuidanceMethod method) {
   switch (method) {
-    case GuidanceMethod::Cfg: return classifier_free_guidance_rule();
-    case GuidanceMethod::Autoguidance: return autoguidance_rule();
-    case GuidanceMethod::Personalization: return personalization_guidance_rule();
+    case GuidanceMethod::Cfg:
+      return classifier_free_guidance_rule();
+    case GuidanceMethod::Autoguidance:
+      return autoguidance_rule();
+    case GuidanceMethod::Personalization:
+      return personalization_guidance_rule();
   }
   throw InputError("guidance method " + std::to_string(static_cast<int>(method)) + " has no registered rule");
 }

@@ -3,12 +3,12 @@
 #include <cstdio>
 
 #include "core/common/error.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/formats/json.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
 #include "core/io/atomic_write.h"
 #include "core/io/diffusers_folder.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace fs = std::filesystem;
 

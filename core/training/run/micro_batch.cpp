@@ -50,8 +50,8 @@ MicroBatchDraw draw_micro_batch(const MicroBatchSpec& spec, const std::vector<En
   d.latents = at::stack(z);
   d.noise = at::randn(d.latents.sizes(), gen, at::TensorOptions().dtype(at::kFloat));
   if (spec.noise_offset > 0)
-    d.noise = d.noise + spec.noise_offset * at::randn({d.latents.size(0), d.latents.size(1), 1, 1}, gen,
-                                                      at::TensorOptions().dtype(at::kFloat));
+    d.noise = d.noise + spec.noise_offset *
+                            at::randn({d.latents.size(0), d.latents.size(1), 1, 1}, gen, at::TensorOptions().dtype(at::kFloat));
   d.timesteps = at::randint(0, spec.train_timesteps, {d.latents.size(0)}, gen, at::TensorOptions().dtype(at::kLong));
   d.drop_caption.assign(d.instances.size(), false);
   if (spec.caption_dropout > 0) {  // drawn last, so runs without dropout keep their stream

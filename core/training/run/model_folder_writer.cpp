@@ -21,8 +21,8 @@ void link_or_copy_file(const fs::path& from, const fs::path& to) {
 void replace_folder(const fs::path& staging, const fs::path& destination) {
   // The old folder is moved aside, not deleted, until the new one is in place: a crash in
   // between leaves one of the two under a name a later run recognises.
-  const fs::path aside = destination.parent_path() / ("." + destination.filename().string() + ".old-" +
-                                                      std::to_string(::getpid()));
+  const fs::path aside =
+      destination.parent_path() / ("." + destination.filename().string() + ".old-" + std::to_string(::getpid()));
   const bool had_old = fs::exists(destination);
   if (had_old) fs::rename(destination, aside);
   fs::rename(staging, destination);
@@ -31,8 +31,8 @@ void replace_folder(const fs::path& staging, const fs::path& destination) {
 
 void write_finetuned_model_folder(const fs::path& base, const fs::path& destination,
                                   const std::map<std::string, NamedTensors>& trained) {
-  const fs::path staging = destination.parent_path() / ("." + destination.filename().string() + ".partial-" +
-                                                        std::to_string(::getpid()));
+  const fs::path staging =
+      destination.parent_path() / ("." + destination.filename().string() + ".partial-" + std::to_string(::getpid()));
   std::error_code ec;
   fs::remove_all(staging, ec);
   try {
@@ -44,8 +44,10 @@ void write_finetuned_model_folder(const fs::path& base, const fs::path& destinat
         fs::create_directories(staging / name);
         for (const auto& f : fs::recursive_directory_iterator(entry.path())) {
           const fs::path rel = fs::relative(f.path(), entry.path());
-          if (f.is_directory()) fs::create_directories(staging / name / rel);
-          else if (f.is_regular_file()) link_or_copy_file(f.path(), staging / name / rel);
+          if (f.is_directory())
+            fs::create_directories(staging / name / rel);
+          else if (f.is_regular_file())
+            link_or_copy_file(f.path(), staging / name / rel);
         }
       } else if (entry.is_regular_file()) {
         link_or_copy_file(entry.path(), staging / name);

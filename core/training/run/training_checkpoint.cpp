@@ -60,8 +60,7 @@ fs::path write_checkpoint(const fs::path& checkpoints_folder, const CheckpointPr
                           const std::vector<ParameterGroup>& groups, const std::vector<AdamW*>& optimizers,
                           const std::function<void(const fs::path&)>& write_weights, int keep) {
   const fs::path target = checkpoints_folder / checkpoint_name(progress.step);
-  const fs::path staging = checkpoints_folder / ("." + checkpoint_name(progress.step) + ".partial-" +
-                                                 std::to_string(::getpid()));
+  const fs::path staging = checkpoints_folder / ("." + checkpoint_name(progress.step) + ".partial-" + std::to_string(::getpid()));
   std::error_code ec;
   try {
     fs::create_directories(checkpoints_folder);
@@ -129,8 +128,8 @@ CheckpointProgress read_checkpoint_progress(const fs::path& checkpoint) {
     throw InputError((checkpoint / "state.json").string() + ": not a training checkpoint state (" + e.what() + ")");
   }
   if (static_cast<int>(p.losses.size()) != p.step)
-    throw InputError((checkpoint / "state.json").string() + ": holds " + std::to_string(p.losses.size()) +
-                     " losses for step " + std::to_string(p.step));
+    throw InputError((checkpoint / "state.json").string() + ": holds " + std::to_string(p.losses.size()) + " losses for step " +
+                     std::to_string(p.step));
   return p;
 }
 
@@ -160,8 +159,7 @@ void read_optimizer_state(const fs::path& checkpoint, const std::vector<Paramete
     int64_t max_step = 0;
     for (size_t i = 0; i < groups[g].names.size(); ++i) {
       opt.exp_avg()[i].copy_(find(state_key(groups[g].component, groups[g].names[i], "exp_avg"), opt.exp_avg()[i]));
-      opt.exp_avg_sq()[i].copy_(
-          find(state_key(groups[g].component, groups[g].names[i], "exp_avg_sq"), opt.exp_avg_sq()[i]));
+      opt.exp_avg_sq()[i].copy_(find(state_key(groups[g].component, groups[g].names[i], "exp_avg_sq"), opt.exp_avg_sq()[i]));
       opt.parameter_steps()[i] = steps[static_cast<int64_t>(i)].item<int64_t>();
       max_step = std::max(max_step, opt.parameter_steps()[i]);
     }

@@ -41,8 +41,7 @@ std::string checkpoint_name(int step);
 // checkpoint and the cause; the staging folder is removed on failure. Returns the folder.
 std::filesystem::path write_checkpoint(const std::filesystem::path& checkpoints_folder, const CheckpointProgress& progress,
                                        const std::vector<ParameterGroup>& groups, const std::vector<AdamW*>& optimizers,
-                                       const std::function<void(const std::filesystem::path&)>& write_weights,
-                                       int keep);
+                                       const std::function<void(const std::filesystem::path&)>& write_weights, int keep);
 
 // The newest complete checkpoint folder (one with state.json), if any; staging leftovers of an
 // interrupted write are removed.

@@ -14,8 +14,7 @@ at::Tensor image_to_tensor(const ImageRGBA8& image) {
 }
 
 std::vector<EncodedExample> encode_examples(const StableDiffusionModel& model, const std::vector<ImageWithCaption>& examples,
-                                            bool with_flips, bool cache_text,
-                                            const std::function<void(int, int)>& progress) {
+                                            bool with_flips, bool cache_text, const std::function<void(int, int)>& progress) {
   at::NoGradGuard no_grad;
   const auto& opt = model.options();
   std::vector<EncodedExample> out;

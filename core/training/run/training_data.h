@@ -38,8 +38,7 @@ at::Tensor image_to_tensor(const ImageRGBA8& image);
 
 // Encodes every example (no autograd). `progress(done, total)` after each one.
 std::vector<EncodedExample> encode_examples(const StableDiffusionModel& model, const std::vector<ImageWithCaption>& examples,
-                                            bool with_flips, bool cache_text,
-                                            const std::function<void(int, int)>& progress = {});
+                                            bool with_flips, bool cache_text, const std::function<void(int, int)>& progress = {});
 
 }  // namespace training
 }  // namespace steer

@@ -7,22 +7,22 @@
 #include <c10/core/GradMode.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <algorithm>
 #include <deque>
 #include <map>
 #include <thread>
 
 #include "core/common/number_text.h"
 #include "core/dataset/subject_dataset.h"
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/io/atomic_write.h"
 #include "core/io/safetensors_file.h"
 #include "core/lora/lora_file.h"
 #include "core/lora/lora_writer.h"
 #include "core/models/activation_checkpointing.h"
+#include "core/pipeline/stable_diffusion_model.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/training/learning_rate_schedule.h"
 #include "core/training/lora_initialization.h"
@@ -61,12 +61,10 @@ namespace {
 using namespace training;
 using Clock = std::chrono::steady_clock;
 
-const char* base_model_version(const StableDiffusionModel& m) {
-  return m.family() == ModelFamily::SD2 ? "sd_v2" : "sd_v1";
-}
+const char* base_model_version(const StableDiffusionModel& m) { return m.family() == ModelFamily::SD2 ? "sd_v2" : "sd_v1"; }
 
-std::vector<std::pair<std::string, std::string>> lora_metadata(const TrainingSettings& s, const StableDiffusionModel& m,
-                                                               int step, size_t images) {
+std::vector<std::pair<std::string, std::string>> lora_metadata(const TrainingSettings& s, const StableDiffusionModel& m, int step,
+                                                               size_t images) {
   return {{"ss_base_model_version", base_model_version(m)},
           {"ss_sd_model_name", m.folder().filename().string()},
           {"ss_output_name", s.output_name},
@@ -101,8 +99,8 @@ NamedTensors group_tensors(const ParameterGroup& g) {
 void restore_model_masters(TrainableWeights& weights, const fs::path& model_folder) {
   at::NoGradGuard no_grad;
   for (const auto& g : weights.groups()) {
-    const fs::path file = model_folder / g.component /
-                          (g.component == "unet" ? "diffusion_pytorch_model.safetensors" : "model.safetensors");
+    const fs::path file =
+        model_folder / g.component / (g.component == "unet" ? "diffusion_pytorch_model.safetensors" : "model.safetensors");
     auto st = SafetensorsFile::open(file);
     for (size_t i = 0; i < g.names.size(); ++i) {
       at::Tensor t;
@@ -120,9 +118,8 @@ void restore_model_masters(TrainableWeights& weights, const fs::path& model_fold
 void sort_in_model_order(std::vector<LoraTarget>& layers, const Module& root) {
   std::map<std::string, size_t> position;
   for (const auto& [path, module] : root.named_modules()) position.emplace(path, position.size());
-  std::stable_sort(layers.begin(), layers.end(), [&](const LoraTarget& a, const LoraTarget& b) {
-    return position[a.module_path] < position[b.module_path];
-  });
+  std::stable_sort(layers.begin(), layers.end(),
+                   [&](const LoraTarget& a, const LoraTarget& b) { return position[a.module_path] < position[b.module_path]; });
 }
 
 class LossSmoother {
@@ -211,11 +208,11 @@ void Run::check_resume() {
     const TrainingSettings recorded = TrainingSettings::load(recorded_file);
     const std::string key = s_.resume_incompatibility(recorded);
     if (!key.empty())
-      throw InputError(s_.output.string() + " holds checkpoints of a run whose setting \"" + key +
-                       "\" differs from this one (" + recorded.to_json().find(key)->dump() + " there, " +
-                       s_.to_json().find(key)->dump() + " now): resuming would mix two runs. Choose another output "
-                       "folder, set \"" + key + "\" back, or delete " + s_.checkpoint_folder().string() +
-                       " to start afresh");
+      throw InputError(s_.output.string() + " holds checkpoints of a run whose setting \"" + key + "\" differs from this one (" +
+                       recorded.to_json().find(key)->dump() + " there, " + s_.to_json().find(key)->dump() +
+                       " now): resuming would mix two runs. Choose another output "
+                       "folder, set \"" +
+                       key + "\" back, or delete " + s_.checkpoint_folder().string() + " to start afresh");
   }
   write_file_atomically(recorded_file, [&](std::ostream& out) { out << s_.to_json().dump(2) << "\n"; });
 }
@@ -273,15 +270,15 @@ void Run::load_data() {
   {
     at::NoGradGuard no_grad;
     std::vector<int32_t> ids32 = model_->tokenizer().encode_padded("");
-    empty_caption_.token_ids = at::tensor(std::vector<int64_t>(ids32.begin(), ids32.end()), at::kLong).to(model_->options().device);
+    empty_caption_.token_ids =
+        at::tensor(std::vector<int64_t>(ids32.begin(), ids32.end()), at::kLong).to(model_->options().device);
     if (cache_text) empty_caption_.text = model_->encode_prompt("")[0];
   }
   if (s_.prior == PriorPreservation::PriorPrediction) {
     at::NoGradGuard no_grad;
     std::vector<int32_t> ids32 = model_->tokenizer().encode_padded(s_.class_prompt);
-    class_prompt_ids_ = at::tensor(std::vector<int64_t>(ids32.begin(), ids32.end()), at::kLong)
-                            .to(model_->options().device)
-                            .unsqueeze(0);
+    class_prompt_ids_ =
+        at::tensor(std::vector<int64_t>(ids32.begin(), ids32.end()), at::kLong).to(model_->options().device).unsqueeze(0);
     class_prompt_text_ = model_->text_encoder().encode(class_prompt_ids_);
   }
   alphas_cumprod_ = alphas_cumprod_tensor(NoiseSchedule::from_config(model_->scheduler_config()), model_->options().device);
@@ -491,8 +488,8 @@ fs::path Run::write_checkpoint_now() {
       write_finetuned_model_folder(s_.base_model, staging / "model", trained);
     }
   };
-  fs::path folder = write_checkpoint(s_.checkpoint_folder(), progress_, weights_->groups(), opts, write_weights,
-                                     s_.keep_checkpoints);
+  fs::path folder =
+      write_checkpoint(s_.checkpoint_folder(), progress_, weights_->groups(), opts, write_weights, s_.keep_checkpoints);
   last_checkpoint_step_ = progress_.step;
   outcome_.last_checkpoint = folder;
   TrainingEvent e;

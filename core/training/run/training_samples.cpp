@@ -2,18 +2,17 @@
 
 #include <cstdio>
 
-#include "core/pipeline/stable_diffusion_model.h"
 #include "core/export/a1111_parameters.h"
 #include "core/export/sweep_record.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
+#include "core/pipeline/stable_diffusion_model.h"
 
 namespace fs = std::filesystem;
 
 namespace steer::training {
 
-std::vector<TrainingSample> generate_training_samples(StableDiffusionModel& model, const TrainingSettings& settings,
-                                                      int step) {
+std::vector<TrainingSample> generate_training_samples(StableDiffusionModel& model, const TrainingSettings& settings, int step) {
   // A fresh session per round: its prompt-embedding cache must not outlive a step that trained
   // the text encoder.
   GenerationSession session(model);

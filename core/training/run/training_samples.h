@@ -24,8 +24,7 @@ struct TrainingSample {
   std::filesystem::path file;
 };
 
-std::vector<TrainingSample> generate_training_samples(StableDiffusionModel& model, const TrainingSettings& settings,
-                                                      int step);
+std::vector<TrainingSample> generate_training_samples(StableDiffusionModel& model, const TrainingSettings& settings, int step);
 
 }  // namespace training
 }  // namespace steer
