@@ -1,6 +1,7 @@
 #include "core/lora/lora_merge.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include "core/models/layers.h"
 #include "core/models/lora_branch.h"
@@ -20,6 +21,7 @@ at::Tensor branch_delta(const LoraBranch& b, const at::Tensor& weight, double we
 }  // namespace
 
 ScopedLoraMerge::ScopedLoraMerge(const Module& root, double weight) {
+  at::NoGradGuard no_grad;  // the branches may be trainable (training samples): no graph for the merge
   try {
     for (const auto& [name, module] : root.named_modules()) {
       at::Tensor* w = nullptr;

@@ -6,6 +6,7 @@
 #include "core/export/sweep_record.h"
 #include "core/generation/generation_job.h"
 #include "core/imageio/image_file.h"
+#include "core/lora/lora_merge.h"
 #include "core/pipeline/stable_diffusion_model.h"
 
 namespace fs = std::filesystem;
@@ -16,6 +17,10 @@ std::vector<TrainingSample> generate_training_samples(StableDiffusionModel& mode
   // A fresh session per round: its prompt-embedding cache must not outlive a step that trained
   // the text encoder.
   GenerationSession session(model);
+  // The LoRA being trained, folded into the UNet's weights for the samples: the arithmetic
+  // `steer generate` uses for CFG with a LoRA at one strength (core/lora/lora_merge.h), so a
+  // sample equals `steer generate --lora <that step's checkpoint>` pixel for pixel.
+  const ScopedLoraMerge merged(model.unet(), 1.0);
   fs::create_directories(settings.sample_folder());
   std::vector<TrainingSample> out;
   for (size_t p = 0; p < settings.sample_prompts.size(); ++p)
