@@ -13,9 +13,5 @@ namespace steer {
 at::Tensor combine_guidance(const at::Tensor& strong, const at::Tensor& weak, double scale);
 // Returns `guided` itself when rescale is 0.
 at::Tensor apply_cfg_rescale(const at::Tensor& strong, const at::Tensor& guided, double rescale);
-// Both, in that order.
-inline at::Tensor combine_guidance(const at::Tensor& strong, const at::Tensor& weak, double scale, double rescale) {
-  return apply_cfg_rescale(strong, combine_guidance(strong, weak, scale), rescale);
-}
 
 }  // namespace steer
