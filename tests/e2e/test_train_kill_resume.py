@@ -266,6 +266,12 @@ def main() -> int:
                 target = max(next(planned), newest_step(out) + 1)
                 delay = rng.uniform(0.0, 0.5)
                 plan = f"{delay:.2f} s after step {target}"
+                if target > MAX_STEPS - 10:
+                    # Earlier resumes pushed the target near the end, where the run could finish
+                    # before the kill lands: kill this life while it loads instead (>= 0.38 s
+                    # measured before its first step), so every planned kill happens.
+                    delay = rng.uniform(0.05, 0.3)
+                    plan, target = f"loading ({delay:.2f} s after start; step target past the end)", None
             else:
                 plan, target, delay = "finish", None, None
             started = time.monotonic()
