@@ -3,9 +3,12 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
+#include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "app/cli/job_outcome.h"
+#include "core/common/closest_word.h"
 #include "core/common/error.h"
 
 namespace {
@@ -14,7 +17,7 @@ void print_usage(std::ostream& out) {
   out << "steer " << STEER_VERSION << ": personalised Stable Diffusion on your own GPU\n\n"
       << "usage: steer <command> [options]\n\n"
       << "commands:\n"
-      << "  info <model-folder>     load a diffusers model folder and summarise it\n"
+      << "  info <model-folder>     load a diffusers model folder and summarise it, native size included\n"
       << "  generate [options]      one image with CFG, AG or PG guidance (see steer generate --help)\n"
       << "  sweep [options]         a grid over method x lambda x omega x seed x prompt, exported (steer sweep --help)\n"
       << "  train [options]         train a LoRA or a full DreamBooth model on a subject's photos (steer train --help)\n"
@@ -24,6 +27,8 @@ void print_usage(std::ostream& out) {
       << "  bench [options]         time text encoding, one UNet step and a VAE decode (see steer bench --help)\n"
       << "  help                    this text\n";
 }
+
+const std::vector<std::string> kCommands = {"info", "generate", "sweep", "train", "train-base", "demo", "bench", "help"};
 
 }  // namespace
 
@@ -48,6 +53,9 @@ int main(int argc, char** argv) {
       return 2;
     }
 #endif
+  } catch (const steer::cli::UsageError& e) {
+    std::cerr << "steer " << command << ": " << e.what() << "\n";
+    return 2;
   } catch (const steer::cli::JobDidNotFinish& e) {
     const steer::JobOutcome& outcome = e.outcome();
     if (outcome.cancelled()) {
@@ -65,6 +73,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "steer " << command << ": internal error: " << e.what() << "\n";
     return 3;
+  }
+  if (const auto guess = steer::closest_word(command, kCommands)) {
+    std::cerr << "steer: unknown command \"" << command << "\"; did you mean '" << *guess << "'? (steer help lists them)\n";
+    return 2;
   }
   std::cerr << "steer: unknown command \"" << command << "\"\n\n";
   print_usage(std::cerr);

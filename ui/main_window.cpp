@@ -33,8 +33,10 @@
 #include "core/training/training_settings.h"
 #include "ui/board/board_plan.h"
 #include "ui/board/compare_board.h"
+#include "ui/board/subject_comparison.h"
 #include "ui/engine/engine_thread.h"
 #include "ui/folder_names.h"
+#include "ui/getting_started.h"
 #include "ui/panels/generate_panel.h"
 #include "ui/panels/omega_schedule_editor.h"
 #include "ui/panels/seed_spin_box.h"
@@ -125,6 +127,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), engine_(std::make
 
   createActions();
   createMenus();
+  updateModelActions();
   connectEngine();
 
   resize(1180, 760);
@@ -228,7 +231,10 @@ void MainWindow::createTabs() {
   });
   subject_panel_->setModelLoaded(false);
 
+  connect(subject_panel_, &SubjectPanel::triggerWordsChanged, this, &MainWindow::showSubjectWords);
   connect(generate_panel_, &GeneratePanel::imageGenerated, project_, &ProjectController::keepGeneratedImage);
+  connect(generate_panel_, &GeneratePanel::imageSaved, this,
+          [this](const QString& path) { log_view_->addInfo(tr("Saved %1").arg(QDir::toNativeSeparators(path))); });
 
   connect(train_panel_, &TrainPanel::settingsEdited, project_, &ProjectController::scheduleAutosave);
   connect(train_panel_, &TrainPanel::compareRequested, this, &MainWindow::compareTrainedSubject);
@@ -239,6 +245,7 @@ void MainWindow::createTabs() {
 void MainWindow::setFileChooser(FileChooser chooser) {
   file_chooser_ = std::move(chooser);
   train_panel_->setFileChooser(file_chooser_);
+  generate_panel_->setFileChooser(file_chooser_);
   project_->setFileChooser(file_chooser_);
 }
 
@@ -305,12 +312,12 @@ void MainWindow::createMenus() {
   recent_models_menu_->setObjectName(QStringLiteral("recentModelsMenu"));
   connect(recent_models_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentModelsMenu);
   rebuildRecentModelsMenu();
-  QAction* attach_lora = file->addAction(tr("Attach &LoRA\u2026"), this, &MainWindow::chooseLoraFile);
-  attach_lora->setObjectName(QStringLiteral("attachLoraAction"));
-  QAction* attach_ft = file->addAction(tr("Attach &Fine-tuned Model\u2026"), this, &MainWindow::chooseFineTunedFolder);
-  attach_ft->setObjectName(QStringLiteral("attachFineTunedAction"));
-  QAction* detach = file->addAction(tr("&Detach Subject"), this, &MainWindow::detachSubject);
-  detach->setObjectName(QStringLiteral("detachSubjectAction"));
+  attach_lora_action_ = file->addAction(tr("Attach &LoRA\u2026"), this, &MainWindow::chooseLoraFile);
+  attach_lora_action_->setObjectName(QStringLiteral("attachLoraAction"));
+  attach_fine_tuned_action_ = file->addAction(tr("Attach &Fine-tuned Model\u2026"), this, &MainWindow::chooseFineTunedFolder);
+  attach_fine_tuned_action_->setObjectName(QStringLiteral("attachFineTunedAction"));
+  detach_action_ = file->addAction(tr("&Detach Subject"), this, &MainWindow::detachSubject);
+  detach_action_->setObjectName(QStringLiteral("detachSubjectAction"));
 
   file->addSeparator();
   file->addAction(export_action_);
@@ -339,6 +346,10 @@ void MainWindow::createMenus() {
   view->addAction(toggle_log);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  QAction* getting_started = help->addAction(tr("&Getting Started"), this, [this] { open_getting_started(this); });
+  getting_started->setObjectName(QStringLiteral("gettingStartedAction"));
+  getting_started->setStatusTip(tr("A short page on the first steps: model, subject, Generate and Compare."));
+  help->addSeparator();
   QAction* about = help->addAction(tr("&About Steer Studio"), this, &MainWindow::showAbout);
   about->setMenuRole(QAction::AboutRole);
   QAction* about_qt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -538,6 +549,10 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
   }
   const QString folder = load.folder;
   const bool had_subject = subject_panel_->hasSubject();
+  // The size boxes take the new model's latent cells, and the far-from-native notes its
+  // native size (issue 11, item 3).
+  generate_panel_->setModelGeometry(summary.native_resolution, summary.latent_factor);
+  for (int i = 0; i < boardCount(); ++i) board(i)->setNativeSide(summary.native_resolution);
   // A new model's native size replaces the image size while that size is still the previous
   // model's native one (or the 512 default): the designer's own choice is kept.
   if (summary.native_resolution > 0) {
@@ -557,6 +572,7 @@ void MainWindow::showModel(const steer::ModelSummary& summary) {
 
   // Loading a model drops the engine's subject.
   subject_panel_->setModelLoaded(true);
+  updateModelActions();
   for (int i = 0; i < boardCount(); ++i) board(i)->setSubject({});
   // The project's subject follows its model; so does a subject the project remembers but
   // could not attach yet (its model was missing and the designer opened it by hand).
@@ -614,6 +630,16 @@ void MainWindow::attachSubject(const steer::SubjectSpec& subject) {
     statusBar()->showMessage(tr("Attaching %1\u2026").arg(folder_name(to_qstring(subject.path))));
   }
   engine_->setSubject(subject);
+}
+
+void MainWindow::updateModelActions() {
+  // What needs a model says so by being disabled until one is loaded (the Generate and
+  // Compare buttons explain it in their own notes).
+  const bool model = engine_->hasModel();
+  generate_action_->setEnabled(model);
+  attach_lora_action_->setEnabled(model);
+  attach_fine_tuned_action_->setEnabled(model);
+  detach_action_->setEnabled(model && (subject_panel_->hasSubject() || project_->hasSubject()));
 }
 
 void MainWindow::detachSubject() {
@@ -692,6 +718,7 @@ void MainWindow::showSubjectAttached(const QString& note) {
     attaching_.pop_front();
   }
   subject_panel_->showAttached(subject, note);
+  updateModelActions();
   project_->recordSubject(subject);
   for (int i = 0; i < boardCount(); ++i) board(i)->setSubject(subject);
   if (subject.kind == steer::SubjectSpec::Kind::None) {
@@ -707,14 +734,22 @@ void MainWindow::showSubjectAttached(const QString& note) {
   finishStartupSubject(subject, true, {});
 }
 
-void MainWindow::showSubjectError(const QString& message) {
+void MainWindow::showSubjectWords() {
+  const QString words = subject_panel_->triggerWords();
+  generate_panel_->setSubjectWords(words);
+  for (int i = 0; i < boardCount(); ++i) board(i)->setSubjectWords(words);
+}
+
+void MainWindow::showSubjectError(const QString& message, const steer::SubjectSpec& still_attached) {
   steer::SubjectSpec subject;
   if (!attaching_.empty()) {
     subject = attaching_.front();
     attaching_.pop_front();
   }
-  subject_panel_->showFailed(subject, message);
-  for (int i = 0; i < boardCount(); ++i) board(i)->setSubject({});
+  subject_panel_->showFailed(subject, message, still_attached);
+  updateModelActions();
+  // The boards keep comparing with the subject the engine kept.
+  for (int i = 0; i < boardCount(); ++i) board(i)->setSubject(still_attached);
   // The project keeps its record (the next open tries again); a subject the user just
   // chose replaces nothing.
   statusBar()->showMessage(tr("Could not attach %1").arg(folder_name(to_qstring(subject.path))));
@@ -745,7 +780,7 @@ void MainWindow::showBusy(bool busy) {
 
 QMessageBox* MainWindow::showError(const QString& object_name, const QString& title, const QString& text, const QString& reason,
                                    const QString& details) {
-  log_view_->addError(reason.isEmpty() ? text : text + QLatin1Char(' ') + reason);
+  log_view_->addError(text, reason);
   // Window-modal and non-blocking: no nested event loop inside a signal handler, and the
   // engine's results keep arriving while the dialog is up.
   auto* box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Ok, this);
@@ -786,16 +821,16 @@ void MainWindow::setUpCompareBoard(const steer::SubjectSpec& subject, const QStr
     boards_->setCurrentIndex(boards_->count() - 1);
     target = currentBoard();
   }
-  BoardAxisTexts texts = target->axisTexts();
-  texts.methods = "cfg, pg";
-  if (!prompts.isEmpty()) {
-    texts.prompts.clear();
-    for (const QString& prompt : prompts) texts.prompts.push_back(prompt.toStdString());
-  }
+  // CFG against PG at ω below 1 (at ω = 1 PG is CFG), at the model's λ: subject_comparison.h.
+  // The model the board runs on: the one loading now (Compare after training loads the
+  // subject's base first), else the loaded one.
+  const QString model = loading_.empty() ? engine_->modelFolder() : loading_.back().folder;
+  const BoardAxisTexts texts = subject_comparison_axes(target->axisTexts(), prompts, model);
   target->setAxisTexts(texts);
   target->setBaseRequest(generate_panel_->request());
   tabs_->setCurrentIndex(CompareTab);
-  log_view_->addInfo(tr("Compare board for the subject %1: CFG vs PG. Press Run to fill it.").arg(to_qstring(subject.path)));
+  log_view_->addInfo(tr("Compare board for the subject %1: CFG vs PG at ω %2. Press Run to fill it.")
+                         .arg(to_qstring(subject.path), QString::fromLatin1(kFirstComparisonOmegas)));
   project_->scheduleAutosave();
 }
 
@@ -893,15 +928,17 @@ void MainWindow::addBoard(const steer::json::Value* state) {
   scroll->setFrameShape(QFrame::NoFrame);
   auto* board = new CompareBoard(*engine_, scroll);
   board->setObjectName(QStringLiteral("compareBoard%1").arg(index + 1));
+  board->setNativeSide(generate_panel_->nativeSide());
   board->setBaseRequest(generate_panel_->request());
   board->setSubject(subject_panel_->attached());
+  board->setSubjectWords(subject_panel_->triggerWords());
   // Before a project exists the cells stay in memory; the first save writes them.
   board->setOutputFolder(to_path(project_->boardOutputFolder(index)));
   if (state) {
     try {
       board->fromJson(*state);
     } catch (const std::exception& e) {
-      log_view_->addError(tr("Board %1 of the project could not be restored: %2").arg(index + 1).arg(e.what()));
+      log_view_->addError(tr("Board %1 of the project could not be restored:").arg(index + 1), QString::fromStdString(e.what()));
     }
   }
   connect(board, &CompareBoard::changed, project_, &ProjectController::scheduleAutosave);
@@ -936,7 +973,7 @@ void MainWindow::showSettings(const Project& project) {
       try {
         training = steer::TrainingSettings::from_json(project.training, "project.json \"training\"");
       } catch (const std::exception& e) {
-        log_view_->addError(tr("The project's training settings could not be restored: %1").arg(e.what()));
+        log_view_->addError(tr("The project's training settings could not be restored:"), QString::fromStdString(e.what()));
       }
     }
     train_panel_->setSettings(training);

@@ -142,7 +142,11 @@ class MainWindow : public QMainWindow, private ProjectWorkspace {
   void showModel(const steer::ModelSummary& summary);
   void showLoadError(const QString& folder, const QString& message);
   void showSubjectAttached(const QString& note);
-  void showSubjectError(const QString& message);
+  void showSubjectError(const QString& message, const steer::SubjectSpec& still_attached);
+  // Enables the actions that need a model (and a subject, for Detach) as things stand.
+  void updateModelActions();
+  // The subject's trigger words in the prompt placeholders of Generate and every board.
+  void showSubjectWords();
   void showJobFailed(quint64 job, const QString& message);
   void showBusy(bool busy);
   // A non-blocking (window-modal, open()) error box: the text, the reason as informative
@@ -205,6 +209,9 @@ class MainWindow : public QMainWindow, private ProjectWorkspace {
   QMenu* recent_projects_menu_ = nullptr;
   QProgressBar* busy_indicator_ = nullptr;
   QAction* generate_action_ = nullptr;
+  QAction* attach_lora_action_ = nullptr;
+  QAction* attach_fine_tuned_action_ = nullptr;
+  QAction* detach_action_ = nullptr;
   QAction* cancel_action_ = nullptr;
   QAction* export_action_ = nullptr;
   QAction* next_cell_action_ = nullptr;

@@ -1,6 +1,9 @@
 #include "app/cli/arguments.h"
 
+#include <vector>
+
 #include "core/common/checked_number.h"
+#include "core/common/closest_word.h"
 #include "core/common/error.h"
 
 namespace steer::cli {
@@ -8,6 +11,10 @@ namespace steer::cli {
 Arguments::Arguments(int argc, char** argv, std::set<std::string> options, std::set<std::string> switches) {
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "-h" && switches.count("help")) {
+      switches_on_.insert("help");
+      continue;
+    }
     if (a.rfind("--", 0) != 0) {
       positional_.push_back(a);
       continue;
@@ -24,10 +31,13 @@ Arguments::Arguments(int argc, char** argv, std::set<std::string> options, std::
       continue;
     }
     if (!options.count(name)) {
-      std::string known;
-      for (const auto& o : options) known += " --" + o;
-      for (const auto& s : switches) known += " --" + s;
-      throw InputError("unknown option --" + name + "; the options are:" + known);
+      std::vector<std::string> known(options.begin(), options.end());
+      known.insert(known.end(), switches.begin(), switches.end());
+      if (const auto guess = closest_word(name, known))
+        throw UsageError("unknown option --" + name + "; did you mean --" + *guess + "?");
+      std::string list;
+      for (const auto& k : known) list += " --" + k;
+      throw UsageError("unknown option --" + name + "; the options are:" + list);
     }
     if (!inline_value) {
       if (i + 1 >= argc) throw InputError("option --" + name + " needs a value");
@@ -35,6 +45,12 @@ Arguments::Arguments(int argc, char** argv, std::set<std::string> options, std::
     }
     values_[name].push_back(value);
   }
+}
+
+void Arguments::refuse_positional(const std::string& verb) const {
+  if (positional_.empty()) return;
+  throw UsageError("steer " + verb + " takes no positional arguments (got \"" + positional_[0] +
+                   "\"); every setting is named, e.g. --prompt \"a photo of sks dog\" (steer " + verb + " --help)");
 }
 
 std::string Arguments::get(const std::string& name, const std::string& fallback) const {

@@ -1,6 +1,7 @@
 #pragma once
 // A small command-line reader: "--name value" options and "--flag" switches, each known
-// option declared up front so a typo is refused with the list of what is accepted.
+// option declared up front so a typo is refused naming the closest accepted option (or, when
+// none is close, the list of what is accepted). "-h" is "--help" wherever "help" is a switch.
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -11,6 +12,12 @@
 #include "core/common/error.h"
 
 namespace steer::cli {
+
+// The command line itself is wrong (an unknown verb or option): `steer` exits 2, not 1.
+class UsageError : public InputError {
+ public:
+  using InputError::InputError;
+};
 
 class Arguments {
  public:
@@ -35,6 +42,9 @@ class Arguments {
   // A seed: 0 to 2^63-1 (core/common/checked_number.h says why not 2^64-1).
   int64_t seed(const std::string& name, int64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  // UsageError when anything was given without an option name ("steer <verb> takes no
+  // positional arguments"): a prompt typed without --prompt must not be ignored silently.
+  void refuse_positional(const std::string& verb) const;
 
  private:
   std::map<std::string, std::vector<std::string>> values_;

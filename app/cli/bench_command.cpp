@@ -2,7 +2,6 @@
 // or LoRA training steps on fixed, reproducible inputs, through the engine (Engine::benchmark;
 // the measurements live in core/bench/). tests/bench/bench_vs_diffusers.py runs it next to
 // diffusers on the same model, inputs and thread count, and prints the ratio.
-#include <algorithm>
 #include <iostream>
 #include <string>
 
@@ -15,18 +14,18 @@
 namespace steer::cli {
 namespace {
 
-void usage() {
-  std::cerr << "usage: steer bench --model <folder> [--latent N (16)] [--batch N (2)] [--threads N] [--repeats N (3)]\n"
-               "                   [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n"
-               "       steer bench --unet-config <unet config.json> [same options]\n"
-               "                   times only the UNet, built from the config with random weights\n"
-               "                   (for machines that have no model weights, e.g. the GPU test machine)\n"
-               "       steer bench --model <folder> --train-lora [--rank N (4)] [--gradient-checkpointing] [--batch N]\n"
-               "                   [--steps N] [same options]: times LoRA training steps and reports peak memory\n"
-               "       steer bench --model <folder> --guided [--lora FILE] [--finetuned DIR] [--steps N (6)] [same options]\n"
-               "                   times whole guided steps as users run them: CFG with the LoRA merged (the baseline)\n"
-               "                   and unmerged, PG (omega 0.5, and linear 0.2->0.8) with the LoRA, and CFG/PG with a\n"
-               "                   fully fine-tuned subject; and the live preview's share of a step\n";
+void usage(std::ostream& out) {
+  out << "usage: steer bench --model <folder> [--latent N (16)] [--batch N (2)] [--threads N] [--repeats N (3)]\n"
+         "                   [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n"
+         "       steer bench --unet-config <unet config.json> [same options]\n"
+         "                   times only the UNet, built from the config with random weights\n"
+         "                   (for machines that have no model weights, e.g. the GPU test machine)\n"
+         "       steer bench --model <folder> --train-lora [--rank N (4)] [--gradient-checkpointing] [--batch N]\n"
+         "                   [--steps N] [same options]: times LoRA training steps and reports peak memory\n"
+         "       steer bench --model <folder> --guided [--lora FILE] [--finetuned DIR] [--steps N (6)] [same options]\n"
+         "                   times whole guided steps as users run them: CFG with the LoRA merged (the baseline)\n"
+         "                   and unmerged, PG (omega 0.5, and linear 0.2->0.8) with the LoRA, and CFG/PG with a\n"
+         "                   fully fine-tuned subject; and the live preview's share of a step\n";
 }
 
 }  // namespace
@@ -39,12 +38,12 @@ int run_bench(int argc, char** argv) {
       {"model", "latent", "batch", "threads", "repeats", "device", "dtype", "unet-config", "rank", "lora", "finetuned", "steps"},
       {"help", "guided", "train-lora", "gradient-checkpointing"});
   const auto& positional = args.positional();
-  if (args.has("help") || std::find(positional.begin(), positional.end(), "-h") != positional.end()) {
-    usage();
+  if (args.has("help")) {
+    usage(std::cout);
     return 0;
   }
   if (!positional.empty()) {
-    usage();
+    usage(std::cerr);
     throw InputError("steer bench takes no positional arguments (got \"" + positional[0] + "\")");
   }
   BenchmarkOptions o;
@@ -66,7 +65,7 @@ int run_bench(int argc, char** argv) {
   o.finetuned = args.get("finetuned");
   o.steps = args.int32("steps", o.steps, 3, 10000, "3 or more steps (up to 10000): fewer are too few to time");
   if (o.model.empty() == o.unet_config.empty()) {
-    usage();
+    usage(std::cerr);
     throw InputError("steer bench needs either --model or --unet-config (one of them)");
   }
   if (o.latent % 8 != 0) throw InputError("--latent " + std::to_string(o.latent) + " must be a positive multiple of 8");

@@ -48,7 +48,7 @@ void print_help() {
       << "  --lora-steps N       LoRA training steps (default " << d.lora_steps << ")\n"
       << "  --weak-step N        the LoRA checkpoint AG uses as its weak model (default " << d.weak_step << ")\n"
       << "  --rank N             LoRA rank (default " << d.rank << ")\n"
-      << "  --learning-rate X    LoRA learning rate (default " << d.learning_rate << ")\n"
+      << "  --learning-rate X    LoRA learning rate (default " << number_text(d.learning_rate) << ")\n"
       << "  --sampler-steps N    sampler steps per image (default " << d.sampler_steps << ")\n"
       << "  --lambdas A,B,...    guidance scales (default " << join(d.lambdas) << ")\n"
       << "  --omegas A,B,...     PG omega values (default " << join(d.omegas) << ")\n"
@@ -69,6 +69,7 @@ int run_demo(int argc, char** argv) {
     print_help();
     return 0;
   }
+  args.refuse_positional("demo");
   demo::DemoOptions o;
   if (args.has("quick")) o.make_quick();
   o.model = args.get("model", o.model.string());

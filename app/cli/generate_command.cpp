@@ -37,7 +37,9 @@ int run_generate(int argc, char** argv) {
                  "                         decodes), each [1, 4, H/8, W/8] float32\n";
     return 0;
   }
-  // Everything is checked before the model is loaded.
+  args.refuse_positional("generate");
+  // Everything is checked before the model is loaded, except what depends on the model (its
+  // native size and latent cells: fit_size_to_model).
   const std::string folder = model_folder_from(args);
   const EngineOptions engine_options = engine_options_from(args);
   const SubjectSpec subject = subject_from(args);
@@ -58,7 +60,9 @@ int run_generate(int argc, char** argv) {
   }
 
   Engine engine;
-  expect_finished(engine.load_model(folder, engine_options));
+  const ModelSummary model = expect_finished(engine.load_model(folder, engine_options));
+  fit_size_to_model(request, size_given(args), model);
+  request.validate();
   const std::string attached = expect_finished(engine.set_subject(subject));
   if (subject.kind != SubjectSpec::Kind::None) std::cerr << attached << "\n";
   ProgressLine progress("generate");

@@ -8,6 +8,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/job_outcome.h"
 #include "core/common/error.h"
+#include "core/common/number_text.h"
 #include "core/engine/engine.h"
 
 namespace steer::cli {
@@ -23,12 +24,13 @@ int run_train_base(int argc, char** argv) {
               << ")]\n"
               << "                        [--images N (" << r.images << ")] [--vae-steps N (" << r.vae_steps
               << ")] [--unet-steps N (" << r.unet_steps << ")]\n"
-              << "                        [--batch N (" << r.batch << ")] [--learning-rate X (" << r.learning_rate
-              << ")] [--warmup-steps N] [--caption-dropout P (" << r.caption_dropout << ")] [--device cpu|cuda]\n\n"
+              << "                        [--batch N (" << r.batch << ")] [--learning-rate X (" << number_text(r.learning_rate)
+              << ")] [--warmup-steps N] [--caption-dropout P (" << number_text(r.caption_dropout) << ")] [--device cpu|cuda]\n\n"
               << "Trains the demo world's base model from scratch: VAE, then UNet and text encoder on toy scenes.\n"
               << "Resumable: run the same command again after an interruption.\n";
     return 0;
   }
+  args.refuse_positional("train-base");
   r.work = args.get("work", "build/demo-base");
   r.output = args.get("out", "resources/demo-model");
   constexpr int kMaxInt = std::numeric_limits<int>::max();

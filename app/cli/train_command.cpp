@@ -180,8 +180,7 @@ int run_train(int argc, char** argv) {
     print_help(defaults);
     return 0;
   }
-  if (!args.positional().empty())
-    throw InputError("steer train takes no positional arguments (got \"" + args.positional()[0] + "\")");
+  args.refuse_positional("train");
 
   TrainingSettings settings;
   if (args.has("preset")) apply_training_preset(settings, args.get("preset"));

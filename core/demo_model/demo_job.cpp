@@ -311,8 +311,8 @@ std::vector<std::string> report_notes(const DemoOptions& o, const std::vector<De
   n.push_back("- Sampler: " + o.sampler + ", " + std::to_string(o.sampler_steps) + " steps, 64×64; λ " + list_text(o.lambdas) +
               "; PG ω " + list_text(o.omegas) + "; seeds " + list_text(o.seeds) + ".");
   n.push_back("- " + std::to_string(scores.size()) + " image files, " + std::to_string(distinct.size()) +
-              " distinct images (CFG and AG cells repeat along the sweep's ω axis). Prompts (the subject in scenes its "
-              "photos never showed):");
+              " distinct images (ω applies to PG only: CFG and AG have one image per λ, seed and prompt). Prompts (the "
+              "subject in scenes its photos never showed):");
   for (const auto& p : prompts) n.push_back("  - " + p.caption);
   return n;
 }

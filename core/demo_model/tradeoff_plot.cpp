@@ -35,10 +35,12 @@ PlotSeries series_for(const std::string& name, Rgba8 colour, PlotMarker marker) 
 
 }  // namespace
 
-ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::string& subtitle) {
+ScatterPlotSpec tradeoff_plot_spec(const TradeoffAnalysis& analysis, const std::string& subtitle) {
   ScatterPlotSpec spec;
+  // λ and ω as the guidance docs write them (the bitmap font draws both); error bars: one
+  // standard error of each mean over prompts and seeds.
   spec.title = "Guidance trade-off on the demo model" + (subtitle.empty() ? std::string() : " - " + subtitle) +
-               " (labels: L = lambda, w = omega)";
+               " (λ: guidance scale, ω: PG weight; bars: one standard error)";
   spec.x_label = "text fidelity (toy CLIP-T)";
   spec.y_label = "subject fidelity (toy DINO / CLIP-I)";
   PlotSeries base = series_for("base model, CFG (no LoRA)", kBaseColour, PlotMarker::Square);
@@ -49,17 +51,17 @@ ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::str
     if (r.method == "pg" && std::find(omegas.begin(), omegas.end(), r.omega) == omegas.end()) omegas.push_back(r.omega);
   std::map<std::string, PlotSeries> pg;
   for (size_t k = 0; k < omegas.size(); ++k)
-    pg.emplace(omegas[k], series_for("PG w=" + omegas[k], pg_shade(k, omegas.size()), PlotMarker::Diamond));
+    pg.emplace(omegas[k], series_for("PG ω=" + omegas[k], pg_shade(k, omegas.size()), PlotMarker::Diamond));
   for (const auto& r : analysis.rows) {
-    const std::string l = "L=" + number_text(r.lambda);
+    const PlotPoint point{r.text, r.subject, "λ=" + number_text(r.lambda), r.text_se, r.subject_se};
     if (r.method == kBaseModelMethod)
-      base.points.push_back({r.text, r.subject, l});
+      base.points.push_back(point);
     else if (r.method == "cfg")
-      cfg.points.push_back({r.text, r.subject, l});
+      cfg.points.push_back(point);
     else if (r.method == "ag")
-      ag.points.push_back({r.text, r.subject, l});
+      ag.points.push_back(point);
     else if (r.method == "pg")
-      pg.at(r.omega).points.push_back({r.text, r.subject, l + " w=" + r.omega});
+      pg.at(r.omega).points.push_back(point);  // its ω is the series' (legend)
   }
   for (PlotSeries* s : {&base, &cfg, &ag})
     if (!s->points.empty()) spec.series.push_back(*s);
@@ -67,18 +69,22 @@ ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::str
   // Keep the data off the frame: widen the range a little around the points.
   double xl = 1, xh = 0, yl = 1, yh = 0;
   for (const auto& s : spec.series)
-    for (const auto& p : s.points) {
-      xl = std::min(xl, p.x);
-      xh = std::max(xh, p.x);
-      yl = std::min(yl, p.y);
-      yh = std::max(yh, p.y);
+    for (const auto& p : s.points) {  // the error bars too
+      xl = std::min(xl, p.x - p.x_error);
+      xh = std::max(xh, p.x + p.x_error);
+      yl = std::min(yl, p.y - p.y_error);
+      yh = std::max(yh, p.y + p.y_error);
     }
   if (xl <= xh) {
     const double px = std::max(0.02, (xh - xl) * 0.08), py = std::max(0.02, (yh - yl) * 0.08);
     spec.x_range = PlotRange{xl - px, xh + px};
     spec.y_range = PlotRange{yl - py, yh + py};
   }
-  return render_scatter_plot(spec);
+  return spec;
+}
+
+ImageRGBA8 render_tradeoff_plot(const TradeoffAnalysis& analysis, const std::string& subtitle) {
+  return render_scatter_plot(tradeoff_plot_spec(analysis, subtitle));
 }
 
 }  // namespace steer::demo

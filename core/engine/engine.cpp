@@ -2,6 +2,9 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "core/bench/benchmark_runner.h"
 #include "core/common/error.h"
 #include "core/engine/engine_impl.h"
@@ -32,6 +35,23 @@ LoadOptions load_options_of(const EngineOptions& options) {
   return load;
 }
 
+int automatic_cpu_threads() {
+  // torch's own default: OMP_NUM_THREADS / MKL_NUM_THREADS when set, else the physical cores.
+  const int torch_default = at::intraop_default_num_threads();
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  const char* mkl = std::getenv("MKL_NUM_THREADS");
+  if ((omp && *omp) || (mkl && *mkl)) return std::max(1, torch_default);
+  return std::max(1, torch_default - 1);
+}
+
+void use_cpu_threads(const EngineOptions& options) {
+  const int wanted = options.cpu_threads > 0 ? options.cpu_threads : automatic_cpu_threads();
+  // Only when it changes: at::set_num_threads also empties oneDNN's primitive cache.
+  if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
+}
+
+int Engine::cpu_threads_of_this_thread() { return at::get_num_threads(); }
+
 GenerationSession& Engine::Impl::session_or_throw() const {
   if (!session) throw InputError("no model is loaded: open a model folder first");
   return *session;
@@ -43,7 +63,7 @@ Engine::~Engine() = default;
 JobResult<ModelSummary> Engine::load_model(const std::filesystem::path& folder, const EngineOptions& options) {
   return run_job_for<ModelSummary>([&] {
     const LoadOptions load = load_options_of(options);
-    if (options.cpu_threads > 0) at::set_num_threads(options.cpu_threads);
+    use_cpu_threads(options);
     auto model = StableDiffusionModel::load(folder, load);  // validates every file, names what is wrong
     ModelSummary summary = summarize_model(*model);
     impl_->session.reset();
@@ -89,13 +109,18 @@ JobResult<std::string> Engine::set_subject(const SubjectSpec& subject) {
 }
 
 JobResult<GenerationResult> Engine::generate(const GenerationRequest& request, const StepCallback& on_step, JobControl* control) {
-  return run_job_for<GenerationResult>(
-      [&] { return impl_->session_or_throw().generate(request, on_step, control ? &control->cancel : nullptr); });
+  return run_job_for<GenerationResult>([&] {
+    use_cpu_threads(impl_->options);  // this thread's count: see EngineOptions::cpu_threads
+    return impl_->session_or_throw().generate(request, on_step, control ? &control->cancel : nullptr);
+  });
 }
 
 JobOutcome Engine::run_sweep(const SweepPlan& plan, const SweepCellFinished& on_cell, const SweepCellStep& on_step,
                              JobControl* control) {
-  return run_job([&] { run_sweep_on(impl_->session_or_throw(), plan, on_cell, on_step, control ? &control->cancel : nullptr); });
+  return run_job([&] {
+    use_cpu_threads(impl_->options);
+    run_sweep_on(impl_->session_or_throw(), plan, on_cell, on_step, control ? &control->cancel : nullptr);
+  });
 }
 
 JobResult<BenchmarkReport> Engine::benchmark(const BenchmarkOptions& benchmark, const EngineOptions& options) {

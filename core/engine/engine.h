@@ -30,11 +30,22 @@ namespace steer {
 struct EngineOptions {
   std::string device = "cpu";
   std::string dtype = "fp32";
-  // Torch's CPU threads for this process; 0 keeps torch's default.
+  // Torch's CPU threads for the engine's model, generation and training jobs, set on the
+  // thread that calls them (torch's OpenMP thread count is per calling thread); 0:
+  // automatic_cpu_threads().
   int cpu_threads = 0;
   // InputError naming the setting and the allowed values; called before anything is loaded.
   void validate() const;
 };
+
+// The CPU threads of EngineOptions::cpu_threads = 0, the same for every client (the CLI, the
+// app's engine thread): OMP_NUM_THREADS (or MKL_NUM_THREADS) when the user set it, otherwise
+// one less than the cores torch would use, and at least one. A job's OpenMP team must not
+// fill every core: when anything else runs (the app's UI thread drawing each step's preview,
+// another process) a team member waits at each of the thousands of barriers per image for a
+// core, and a 0.5 s image took 2-10 s with 2 threads on a 2-core machine against 0.5-0.9 s
+// with 1 (docs/benchmarks.md, "The app against the CLI").
+int automatic_cpu_threads();
 
 using SweepCellFinished = std::function<void(const SweepPlan::Cell& cell, const GenerationResult& result, bool reused)>;
 using SweepCellStep = std::function<void(const SweepPlan::Cell& cell, const StepEvent& event)>;
@@ -49,6 +60,7 @@ struct SweepExportTarget {
   std::string name_template;  // "" = the exporter's default
   std::string image_extension = ".png";
   bool write_grid = true;
+  int grid_upscale = 0;  // SweepExportOptions::grid_upscale: 0 automatic, N times
 };
 
 class Engine {
@@ -102,6 +114,10 @@ class Engine {
                                                    const demo::BaseModelProgress& progress = {}, JobControl* control = nullptr);
 
   // ---- state -----------------------------------------------------------------------------
+  // The CPU threads torch runs jobs with on the calling thread: after load_model or a
+  // generation or training job on this thread, the options' count (the app asks on its
+  // engine thread).
+  static int cpu_threads_of_this_thread();
   bool has_model() const;
   const std::filesystem::path& model_folder() const;
   const EngineOptions& options() const;

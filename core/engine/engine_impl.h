@@ -21,5 +21,9 @@ struct Engine::Impl {
 
 // EngineOptions -> the model loader's options (validated).
 LoadOptions load_options_of(const EngineOptions& options);
+// Sets torch's CPU threads on the calling thread to the options' count (automatic_cpu_threads()
+// for 0): every job that computes with the model calls it first, so the count follows the
+// options on whichever thread runs the job.
+void use_cpu_threads(const EngineOptions& options);
 
 }  // namespace steer

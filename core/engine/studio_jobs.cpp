@@ -11,6 +11,7 @@ JobResult<std::filesystem::path> Engine::export_sweep(const SweepPlan& plan, con
                                                       const SweepCellExported& on_cell, const SweepCellStep& on_step,
                                                       JobControl* control) {
   return run_job_for<std::filesystem::path>([&] {
+    use_cpu_threads(impl_->options);
     GenerationSession& session = impl_->session_or_throw();
     SweepExportJob job{plan, {}, {}, session.subject(), impl_->options.device};
     job.options.parent_folder = target.parent_folder;
@@ -18,6 +19,7 @@ JobResult<std::filesystem::path> Engine::export_sweep(const SweepPlan& plan, con
     if (!target.name_template.empty()) job.options.name_template = target.name_template;
     job.options.image_extension = target.image_extension;
     job.options.write_grid = target.write_grid;
+    job.options.grid_upscale = target.grid_upscale;
     validate_name_template(job.options.name_template);
     plan.validate();
     job.identity = identify_model(impl_->folder, session.subject());
@@ -33,6 +35,7 @@ JobResult<std::filesystem::path> Engine::export_sweep(const SweepPlan& plan, con
 JobResult<TrainingOutcome> Engine::train(const TrainingSettings& settings, const TrainingEventCallback& on_event,
                                          JobControl* control) {
   return run_job_for<TrainingOutcome>([&] {
+    use_cpu_threads(impl_->options);  // the same count in the CLI and on the app's engine thread
     const TrainingControl training_control{control ? &control->cancel : nullptr, control ? &control->pause : nullptr};
     TrainingOutcome outcome = run_training(settings, on_event, training_control);
     if (!outcome.finished) throw JobCancelled();

@@ -1,6 +1,7 @@
 #include "core/export/bitmap_font.h"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "core/export/utf8_text.h"
@@ -113,10 +114,57 @@ constexpr GlyphSource kGlyphSources[] = {
   {'}', ".#... ..#.. ..#.. ...#. ..#.. ..#.. .#..."},
   {'~', "..... ..... .#... #.#.# ...#. ..... ....."},
 };
+
+// The symbols beyond ASCII (BitmapFont::kLambda ...), each with its code point.
+struct ExtraGlyph {
+  char byte;
+  char32_t code_point;
+  const char* rows;
+};
+constexpr ExtraGlyph kExtraGlyphs[] = {
+  {BitmapFont::kLambda, 0x03BB, ".#... ..#.. ..#.. .#.#. .#.#. #...# #...#"},
+  {BitmapFont::kOmega,  0x03C9, "..... ..... .#.#. #...# #.#.# #.#.# .#.#."},
+  {BitmapFont::kSigma,  0x03C3, "..... ..... .#### #..#. #...# #...# .###."},
+  {BitmapFont::kPhi,    0x03C6, "..#.. ..#.. .###. #.#.# #.#.# .###. ..#.. ..#.."},
+  {BitmapFont::kTheta,  0x03B8, ".###. #...# #...# ##### #...# #...# .###."},
+  {BitmapFont::kEta,    0x03B7, "..... ..... #.##. ##..# #...# #...# #...# ....# ....#"},
+  {BitmapFont::kTimes,  0x00D7, "..... ..... #...# .#.#. ..#.. .#.#. #...#"},
+};
 // clang-format on
 
 using Glyph = std::array<uint8_t, BitmapFont::kGlyphHeight>;
 constexpr int kFirst = 0x20, kLast = 0x7E;
+constexpr int kFirstExtra = 0x80, kExtraCount = static_cast<int>(std::size(kExtraGlyphs));
+
+// One glyph's rows of '#' and '.', separated by spaces, as row bits.
+Glyph parse_glyph(char ch, std::string_view rows) {
+  Glyph glyph{};
+  int row = 0;
+  while (!rows.empty()) {
+    const size_t end = std::min(rows.find(' '), rows.size());
+    const std::string_view bits = rows.substr(0, end);
+    if (bits.size() != BitmapFont::kGlyphWidth || row >= BitmapFont::kGlyphHeight)
+      throw std::logic_error(std::string("bitmap font: malformed glyph '") + ch + "'");
+    uint8_t mask = 0;
+    for (char b : bits) mask = static_cast<uint8_t>((mask << 1) | (b == '#' ? 1 : 0));
+    glyph[row++] = mask;
+    rows.remove_prefix(std::min(end + 1, rows.size()));
+  }
+  return glyph;
+}
+
+const std::array<Glyph, kExtraCount>& extra_glyph_table() {
+  static const auto table = [] {
+    std::array<Glyph, kExtraCount> t{};
+    for (int i = 0; i < kExtraCount; ++i) {
+      if (static_cast<unsigned char>(kExtraGlyphs[i].byte) != kFirstExtra + i)
+        throw std::logic_error("bitmap font: the extra glyphs are out of order");
+      t[static_cast<size_t>(i)] = parse_glyph('?', kExtraGlyphs[i].rows);
+    }
+    return t;
+  }();
+  return table;
+}
 
 // Built once from kGlyphSources; a malformed row is a programming error caught by the
 // font's unit test.
@@ -128,18 +176,7 @@ const std::array<Glyph, kLast - kFirst + 1>& glyph_table() {
       const int slot = static_cast<unsigned char>(source.ch) - kFirst;
       if (slot < 0 || slot > kLast - kFirst || seen[slot]) throw std::logic_error("bitmap font: bad or repeated glyph");
       seen[slot] = true;
-      std::string_view rows(source.rows);
-      int row = 0;
-      while (!rows.empty()) {
-        const size_t end = std::min(rows.find(' '), rows.size());
-        const std::string_view bits = rows.substr(0, end);
-        if (bits.size() != BitmapFont::kGlyphWidth || row >= BitmapFont::kGlyphHeight)
-          throw std::logic_error(std::string("bitmap font: malformed glyph '") + source.ch + "'");
-        uint8_t mask = 0;
-        for (char b : bits) mask = static_cast<uint8_t>((mask << 1) | (b == '#' ? 1 : 0));
-        t[slot][row++] = mask;
-        rows.remove_prefix(std::min(end + 1, rows.size()));
-      }
+      t[slot] = parse_glyph(source.ch, source.rows);
     }
     for (bool s : seen)
       if (!s) throw std::logic_error("bitmap font: a printable ASCII character has no glyph");
@@ -152,6 +189,7 @@ const std::array<Glyph, kLast - kFirst + 1>& glyph_table() {
 
 const Glyph& BitmapFont::glyph(char c) {
   const int code = static_cast<unsigned char>(c);
+  if (code >= kFirstExtra && code < kFirstExtra + kExtraCount) return extra_glyph_table()[code - kFirstExtra];
   if (code < kFirst || code > kLast) return glyph_table()['?' - kFirst];
   return glyph_table()[code - kFirst];
 }
@@ -169,6 +207,12 @@ std::string to_font_text(std::string_view utf8) {
       continue;
     else if (cp >= 0x20 && cp <= 0x7E)
       out += static_cast<char>(cp);
+    else if (cp == 0x2013 || cp == 0x2014 || cp == 0x2212)  // en dash, em dash, minus sign
+      out += '-';
+    else if (const auto extra = std::find_if(std::begin(kExtraGlyphs), std::end(kExtraGlyphs),
+                                             [cp](const ExtraGlyph& e) { return e.code_point == cp; });
+             extra != std::end(kExtraGlyphs))
+      out += extra->byte;
     else
       out += '?';
   }

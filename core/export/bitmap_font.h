@@ -1,9 +1,12 @@
 #pragma once
 // A small built-in bitmap font for grid labels, so exported grids never depend on fonts
-// installed on the machine. Printable ASCII only: each glyph is 5x9 pixels (7 rows above
-// the baseline, 2 for descenders) in a 6x11 cell; any other character (including every
-// non-ASCII code point) is drawn as '?'. Text is scaled by whole pixels (scale 2 gives
-// 12x22 cells).
+// installed on the machine. Printable ASCII plus the symbols the guidance settings are
+// written with (λ ω σ φ θ η ×; docs/guidance.md): each glyph is 5x9 pixels (7 rows above
+// the baseline, 2 for descenders) in a 6x11 cell; any other character is drawn as '?'.
+// Text is scaled by whole pixels (scale 2 gives 12x22 cells).
+//
+// "Font text" holds one byte per glyph: ASCII as itself, the extra symbols as the bytes
+// kLambda... below (to_font_text makes it from UTF-8).
 #include <array>
 #include <cstdint>
 #include <string>
@@ -20,8 +23,11 @@ struct BitmapFont {
   static constexpr int kAdvance = 6;      // horizontal pixels per character at scale 1
   static constexpr int kLineHeight = 11;  // vertical pixels per line at scale 1
 
-  // Row bits of the glyph for `c` (bit 4 = leftmost column); '?' for anything outside
-  // printable ASCII.
+  // The font-text bytes of the symbols beyond ASCII.
+  static constexpr char kLambda = '\x80', kOmega = '\x81', kSigma = '\x82', kPhi = '\x83', kTheta = '\x84', kEta = '\x85',
+                        kTimes = '\x86';
+
+  // Row bits of the glyph for `c` (bit 4 = leftmost column); '?' for a byte that has none.
   static const std::array<uint8_t, kGlyphHeight>& glyph(char c);
 };
 
@@ -30,7 +36,8 @@ struct Rgba8 {
 };
 
 // UTF-8 text as the characters the font draws: printable ASCII kept, tab -> space,
-// newline kept, every other code point (or malformed byte) -> '?'.
+// newline kept, λ ω σ φ θ η × as their glyph bytes, en and em dashes as '-', every other
+// code point (or malformed byte) -> '?'.
 std::string to_font_text(std::string_view utf8);
 
 // Pixels a single line of font text takes at `scale`.

@@ -9,7 +9,7 @@ namespace steer {
 namespace {
 
 constexpr int kMaxColumnLabelLines = 3;
-constexpr int kMaxHeaderLinesEach = 2;
+constexpr int kMaxHeaderLinesEach = 3;
 constexpr int kMaxRowLabelChars = 28;
 
 void fill_rect(ImageRGBA8& image, int x0, int y0, int w, int h, Rgba8 c) {
@@ -27,6 +27,74 @@ void fill_rect(ImageRGBA8& image, int x0, int y0, int w, int h, Rgba8 c) {
 int scaled_size(int size, double scale) { return std::max(1, static_cast<int>(std::lround(size * scale))); }
 
 }  // namespace
+
+std::vector<std::vector<std::string>> wrap_labels_distinct(const std::vector<std::string>& labels, int max_chars, int max_lines) {
+  const std::vector<std::string>& text = labels;  // UTF-8: cut only at character boundaries
+  auto boundary = [](const std::string& s, size_t pos) {
+    while (pos > 0 && pos < s.size() && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) --pos;
+    return pos;
+  };
+  std::vector<std::vector<std::string>> wrapped(labels.size());
+  for (size_t i = 0; i < labels.size(); ++i) wrapped[i] = wrap_text(labels[i], max_chars, max_lines);
+  // Labels cut to the same text as a different label.
+  auto clashing = [&] {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < labels.size(); ++i)
+      for (size_t j = 0; j < labels.size(); ++j)
+        if (i != j && wrapped[i] == wrapped[j] && text[i] != text[j]) {
+          out.push_back(i);
+          break;
+        }
+    return out;
+  };
+  std::vector<size_t> clash = clashing();
+  if (clash.empty()) return wrapped;
+  // First: keep the start of the line where a label parts from the others, "..." for the
+  // stretch before the difference, and the difference itself.
+  const std::vector<std::vector<std::string>> cut = wrapped;
+  for (size_t i : clash) {
+    size_t differs = 0;
+    for (size_t j : clash)
+      if (j != i && cut[j] == cut[i]) {
+        size_t k = 0;
+        while (k < text[i].size() && k < text[j].size() && text[i][k] == text[j][k]) ++k;
+        differs = std::max(differs, k);
+      }
+    const size_t newline = differs == 0 ? std::string::npos : text[i].rfind('\n', differs - 1);
+    const size_t line_start = newline == std::string::npos ? 0 : newline + 1;
+    const size_t keep = static_cast<size_t>(std::max(1, max_chars / 3));
+    const size_t back = static_cast<size_t>(std::max(1, max_chars / 3));
+    std::string shortened = text[i];
+    if (differs > line_start + keep + back + 3)
+      shortened =
+          text[i].substr(0, boundary(text[i], line_start + keep)) + "..." + text[i].substr(boundary(text[i], differs - back));
+    wrapped[i] = wrap_text(shortened, max_chars, max_lines);
+  }
+  // Then, for labels still alike: numbered in their order.
+  for (size_t i : clashing()) {
+    std::string numbered = std::to_string(i + 1) + ". " + text[i];
+    wrapped[i] = wrap_text(numbered, max_chars, max_lines);
+  }
+  return wrapped;
+}
+
+int grid_upscale_factor(int requested, int longest, int max_cell_side) {
+  longest = std::max(longest, 1);
+  int factor = requested > 0 ? requested : std::max(1, (kGridAutoUpscaleSide + longest - 1) / longest);
+  if (max_cell_side > 0) factor = std::min(factor, std::max(1, max_cell_side / longest));
+  return factor;
+}
+
+ImageRGBA8 upscale_nearest(const ImageRGBA8& image, int factor) {
+  if (factor <= 1 || image.empty()) return image;
+  ImageRGBA8 out(image.width * factor, image.height * factor);
+  for (int y = 0; y < out.height; ++y) {
+    const uint8_t* row = image.pixel(0, y / factor);
+    uint8_t* d = out.pixel(0, y);
+    for (int x = 0; x < out.width; ++x) std::copy_n(row + static_cast<size_t>(x / factor) * 4, 4, d + static_cast<size_t>(x) * 4);
+  }
+  return out;
+}
 
 GridTile grid_tile(size_t column, size_t row, const ImageRGBA8& image) {
   return GridTile{column, row, image.width, image.height, [&image] { return image; }};
@@ -58,8 +126,9 @@ ImageRGBA8 resize_image(const ImageRGBA8& image, int width, int height) {
 
 GridGeometry measure_grid(const GridSpec& spec, int max_image_width, int max_image_height) {
   GridGeometry g;
-  max_image_width = std::max(max_image_width, 1);
-  max_image_height = std::max(max_image_height, 1);
+  g.upscale = std::max(spec.image_upscale, 1);
+  max_image_width = std::max(max_image_width, 1) * g.upscale;
+  max_image_height = std::max(max_image_height, 1) * g.upscale;
   const int longest = std::max(max_image_width, max_image_height);
   if (spec.max_cell_side > 0 && longest > spec.max_cell_side) g.image_scale = static_cast<double>(spec.max_cell_side) / longest;
   g.cell_width = scaled_size(max_image_width, g.image_scale);
@@ -75,11 +144,12 @@ GridGeometry measure_grid(const GridSpec& spec, int max_image_width, int max_ima
   if (!spec.column_labels.empty()) {
     const int chars = std::max(1, g.cell_width / advance);
     int lines = 0;
+    std::vector<std::string> labels(
+        spec.column_labels.begin(),
+        spec.column_labels.begin() + static_cast<std::ptrdiff_t>(std::min(spec.columns, spec.column_labels.size())));
+    g.column_text = wrap_labels_distinct(labels, chars, kMaxColumnLabelLines);
     g.column_text.resize(spec.columns);
-    for (size_t c = 0; c < spec.columns && c < spec.column_labels.size(); ++c) {
-      g.column_text[c] = wrap_text(spec.column_labels[c], chars, kMaxColumnLabelLines);
-      lines = std::max(lines, static_cast<int>(g.column_text[c].size()));
-    }
+    for (const auto& text : g.column_text) lines = std::max(lines, static_cast<int>(text.size()));
     if (lines > 0) g.column_label_height = 2 * g.padding + lines * line;
   }
 
@@ -98,9 +168,10 @@ GridGeometry measure_grid(const GridSpec& spec, int max_image_width, int max_ima
     chars = std::min(chars, kMaxRowLabelChars);
     if (chars > 0) {
       const int max_lines = std::max(1, (g.cell_height - 2 * g.padding) / line);
+      std::vector<std::string> labels(spec.row_labels.begin(), spec.row_labels.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                                             spec.rows, spec.row_labels.size())));
+      g.row_text = wrap_labels_distinct(labels, chars, max_lines);
       g.row_text.resize(spec.rows);
-      for (size_t r = 0; r < spec.rows && r < spec.row_labels.size(); ++r)
-        g.row_text[r] = wrap_text(spec.row_labels[r], chars, max_lines);
       g.row_label_width = 2 * g.padding + chars * advance;
     }
   }
@@ -128,9 +199,10 @@ GridGeometry measure_grid(const GridSpec& spec, int max_image_width, int max_ima
 ImageRGBA8 compose_grid(const GridSpec& spec, const std::vector<GridTile>& tiles) {
   int max_w = 1, max_h = 1;
   for (const GridTile& t : tiles) {
-    if (t.column >= spec.columns || t.row >= spec.rows)
-      throw Error("Grid tile at column " + std::to_string(t.column) + ", row " + std::to_string(t.row) + " lies outside the " +
-                  std::to_string(spec.columns) + "x" + std::to_string(spec.rows) + " grid");
+    if (t.column_span == 0 || t.column >= spec.columns || t.column_span > spec.columns - t.column || t.row >= spec.rows)
+      throw Error("Grid tile at column " + std::to_string(t.column) + " (spanning " + std::to_string(t.column_span) + "), row " +
+                  std::to_string(t.row) + " lies outside the " + std::to_string(spec.columns) + "x" + std::to_string(spec.rows) +
+                  " grid");
     max_w = std::max(max_w, t.width);
     max_h = std::max(max_h, t.height);
   }
@@ -165,13 +237,16 @@ ImageRGBA8 compose_grid(const GridSpec& spec, const std::vector<GridTile>& tiles
   for (const GridTile& t : tiles) {
     ImageRGBA8 image = t.load ? t.load() : ImageRGBA8();
     if (image.empty()) continue;
+    image = upscale_nearest(image, g.upscale);
     if (g.image_scale < 1)
       image = resize_image(image, scaled_size(image.width, g.image_scale), scaled_size(image.height, g.image_scale));
-    const int w = std::min(image.width, g.cell_width), h = std::min(image.height, g.cell_height);
-    const int x0 = g.cell_x(t.column) + (g.cell_width - w) / 2;
+    const int area = g.span_width(t.column_span);
+    if (t.column_span > 1) fill_rect(grid, g.cell_x(t.column), g.cell_y(t.row), area, g.cell_height, kGridSpanBand);
+    const int w = std::min(image.width, area), h = std::min(image.height, g.cell_height);
+    const int x0 = g.cell_x(t.column) + (area - w) / 2;
     const int y0 = g.cell_y(t.row) + (g.cell_height - h) / 2;
     for (int y = 0; y < h; ++y) std::copy_n(image.pixel(0, y), static_cast<size_t>(w) * 4, grid.pixel(x0, y0 + y));
-    filled[t.row * spec.columns + t.column] = true;
+    for (size_t c = 0; c < t.column_span; ++c) filled[t.row * spec.columns + t.column + c] = true;
   }
   for (size_t r = 0; r < spec.rows; ++r)
     for (size_t c = 0; c < spec.columns; ++c) {

@@ -85,10 +85,19 @@ void check_encoded_image(const fs::path& path, const std::string& bytes) {
   throw Error("Could not write " + path.string() + ": " + reason);
 }
 
-json::Value size_array(const std::vector<size_t>& values) {
+// An axis position as JSON: null where the axis does not apply to the cell.
+json::Value position_array(const std::vector<size_t>& values) {
   json::Array a;
-  for (size_t v : values) a.emplace_back(static_cast<uint64_t>(v));
+  for (size_t v : values) a.emplace_back(v == kAxisNotApplicable ? json::Value(nullptr) : json::Value(static_cast<uint64_t>(v)));
   return json::Value(std::move(a));
+}
+
+// Whether two cells claim the same grid place: equal along every axis, where a position that
+// does not apply stands for every value of its axis.
+bool same_place(const std::vector<size_t>& a, const std::vector<size_t>& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+    if (a[i] != b[i] && a[i] != kAxisNotApplicable && b[i] != kAxisNotApplicable) return false;
+  return true;
 }
 
 }  // namespace
@@ -192,7 +201,8 @@ void SweepExporter::write_text(const fs::path& file, const std::string& content)
 json::Value SweepExporter::axis_values(const std::vector<size_t>& position) const {
   json::Object values;
   for (size_t i = 0; i < axes_.size() && i < position.size(); ++i)
-    values.emplace_back(axes_[i].name, axes_[i].labels[position[i]]);
+    values.emplace_back(axes_[i].name,
+                        position[i] == kAxisNotApplicable ? json::Value(nullptr) : json::Value(axes_[i].labels[position[i]]));
   return json::Value(std::move(values));
 }
 
@@ -201,13 +211,20 @@ std::string SweepExporter::add_cell(const SweepCell& cell) {
   if (cell.axis_position.size() != axes_.size())
     throw InputError(which + " has " + std::to_string(cell.axis_position.size()) + " axis positions, but the sweep has " +
                      std::to_string(axes_.size()) + " axes");
-  for (size_t i = 0; i < axes_.size(); ++i)
+  for (size_t i = 0; i < axes_.size(); ++i) {
+    // Only the grid's columns can be spanned (a cell standing for every value of the axis).
+    if (cell.axis_position[i] == kAxisNotApplicable) {
+      if (i == 0) continue;
+      throw InputError(which + " says the axis \"" + axes_[i].name +
+                       "\" does not apply to it; only the first axis (the grid's columns) may");
+    }
     if (cell.axis_position[i] >= axes_[i].labels.size())
       throw InputError(which + " lies at position " + std::to_string(cell.axis_position[i]) + " of the axis \"" + axes_[i].name +
                        "\", which has only " + std::to_string(axes_[i].labels.size()) + " values");
+  }
   for (const Record& r : records_) {
     if (r.index == cell.index) throw InputError(which + " was added twice");
-    if (!axes_.empty() && r.axis_position == cell.axis_position)
+    if (!axes_.empty() && same_place(r.axis_position, cell.axis_position))
       throw InputError(which + " lies at the same axis position as cell " + std::to_string(r.index));
   }
   const ImageRGBA8& image = cell.image;
@@ -266,7 +283,7 @@ std::string SweepExporter::add_cell(const SweepCell& cell) {
     sidecar.emplace_back("format_version", kFormatVersion);
     sidecar.emplace_back("file", record.file);
     sidecar.emplace_back("index", static_cast<uint64_t>(record.index));
-    sidecar.emplace_back("axis_position", size_array(record.axis_position));
+    sidecar.emplace_back("axis_position", position_array(record.axis_position));
     sidecar.emplace_back("axis_values", axis_values(record.axis_position));
     sidecar.emplace_back("seconds", record.seconds);
     sidecar.emplace_back("settings", settings_to_json(record.settings));
@@ -286,6 +303,13 @@ std::string SweepExporter::index_json() const {
   root.emplace_back("software_version", records_.front().settings.software_version);
   root.emplace_back("cell_count", static_cast<uint64_t>(records_.size()));
   root.emplace_back("grid", options_.write_grid ? json::Value("grid.png") : json::Value(nullptr));
+  json::Array prompt_grids;  // [{"file": "grid-prompt-1.png", "prompt": ...}, ...]
+  const std::vector<std::string> prompt_files = options_.write_grid ? prompt_grid_files() : std::vector<std::string>{};
+  for (const SweepAxis& axis : axes_)
+    if (axis.name == "prompt")
+      for (size_t k = 0; k < prompt_files.size() && k < axis.labels.size(); ++k)
+        prompt_grids.emplace_back(json::Object{{"file", prompt_files[k]}, {"prompt", axis.labels[k]}});
+  root.emplace_back("prompt_grids", std::move(prompt_grids));
   json::Array axes;
   for (const SweepAxis& axis : axes_) {
     json::Array labels(axis.labels.begin(), axis.labels.end());
@@ -298,7 +322,7 @@ std::string SweepExporter::index_json() const {
     cell.emplace_back("index", static_cast<uint64_t>(r.index));
     cell.emplace_back("file", r.file);
     cell.emplace_back("sidecar", r.sidecar.empty() ? json::Value(nullptr) : json::Value(r.sidecar));
-    cell.emplace_back("axis_position", size_array(r.axis_position));
+    cell.emplace_back("axis_position", position_array(r.axis_position));
     cell.emplace_back("axis_values", axis_values(r.axis_position));
     cell.emplace_back("seconds", r.seconds);
     cell.emplace_back("settings", settings_to_json(r.settings));
@@ -325,7 +349,8 @@ std::string SweepExporter::index_csv() const {
   add_row(header);
   for (const Record& r : records_) {
     std::vector<std::string> row = {std::to_string(r.index), r.file};
-    for (size_t i = 0; i < axes_.size(); ++i) row.push_back(axes_[i].labels[r.axis_position[i]]);
+    for (size_t i = 0; i < axes_.size(); ++i)  // empty where the axis does not apply
+      row.push_back(r.axis_position[i] == kAxisNotApplicable ? std::string() : axes_[i].labels[r.axis_position[i]]);
     for (auto& [key, value] : settings_as_text(r.settings)) row.push_back(std::move(value));
     row.push_back(format_number(r.seconds));
     add_row(row);
@@ -339,10 +364,34 @@ size_t sweep_grid_row(const std::vector<SweepAxis>& axes, const std::vector<size
   return row;
 }
 
+namespace {
+
+// How the grid names an axis: λ and ω as the guidance docs write them (the bitmap font draws
+// both), the others by their name.
+std::string axis_word(const std::string& name) {
+  if (name == "lambda") return "λ";
+  if (name == "omega") return "ω";
+  return name;
+}
+
+bool has_axis(const std::vector<SweepAxis>& axes, const std::string& name) {
+  return std::any_of(axes.begin(), axes.end(), [&](const SweepAxis& a) { return a.name == name; });
+}
+
+}  // namespace
+
 GridSpec sweep_grid_spec(const std::string& set_name, const std::vector<SweepAxis>& axes, const CellSettings& shared,
                          size_t cell_count) {
   GridSpec spec;
   spec.header_lines.push_back(set_name);
+  // What the images share: the model and subject, the prompt when it is not an axis.
+  std::string who;
+  if (!shared.model_name.empty()) who = "model: " + shared.model_name;
+  if (!shared.subject_name.empty())
+    who += (who.empty() ? "" : " | ") + std::string("subject: ") + shared.subject_name + " (strength " +
+           format_number(shared.subject_scale) + ")";
+  if (!who.empty()) spec.header_lines.push_back(who);
+  if (!has_axis(axes, "prompt") && !shared.prompt.empty()) spec.header_lines.push_back("prompt: " + shared.prompt);
   if (axes.empty()) {
     spec.columns = cell_count;
     spec.rows = 1;
@@ -351,11 +400,11 @@ GridSpec sweep_grid_spec(const std::string& set_name, const std::vector<SweepAxi
     spec.column_labels = axes[0].labels;
     spec.rows = 1;
     for (size_t a = 1; a < axes.size(); ++a) spec.rows *= axes[a].labels.size();
-    std::string layout = "columns: " + axes[0].name;
+    std::string layout = "columns: " + axis_word(axes[0].name);
     if (axes.size() > 1) {
-      spec.corner_label = axes[0].name + ":";
+      spec.corner_label = axis_word(axes[0].name) + ":";
       layout += " | rows: ";
-      for (size_t a = 1; a < axes.size(); ++a) layout += (a > 1 ? " x " : "") + axes[a].name;
+      for (size_t a = 1; a < axes.size(); ++a) layout += (a > 1 ? " × " : "") + axis_word(axes[a].name);
       spec.row_labels.resize(spec.rows);
       for (size_t row = 0; row < spec.rows; ++row) {
         // Rows enumerate the other axes with the last one changing fastest (sweep_grid_row).
@@ -363,7 +412,7 @@ GridSpec sweep_grid_spec(const std::string& set_name, const std::vector<SweepAxi
         std::vector<std::string> lines(axes.size());
         for (size_t a = axes.size() - 1; a >= 1; --a) {
           const size_t n = axes[a].labels.size();
-          lines[a] = axes[a].name + ": " + axes[a].labels[rest % n];
+          lines[a] = axis_word(axes[a].name) + ": " + axes[a].labels[rest % n];
           rest /= n;
         }
         for (size_t a = 1; a < axes.size(); ++a) spec.row_labels[row] += (a > 1 ? "\n" : "") + lines[a];
@@ -371,31 +420,79 @@ GridSpec sweep_grid_spec(const std::string& set_name, const std::vector<SweepAxi
     }
     spec.header_lines.push_back(layout);
   }
-  std::string line = shared.model_name.empty() ? std::string() : shared.model_name + " | ";
-  line += shared.sampler + (shared.karras ? " karras" : "") + ", " + std::to_string(shared.steps) + " steps | " +
-          std::to_string(shared.width) + "x" + std::to_string(shared.height);
-  spec.header_lines.push_back(line);
+  // The settings that are not axes.
+  std::string fixed;
+  auto add = [&](const std::string& part) { fixed += (fixed.empty() ? "" : " | ") + part; };
+  if (!has_axis(axes, "method") && !shared.method.empty()) add("method: " + shared.method);
+  if (!has_axis(axes, "lambda")) add("λ: " + format_number(shared.lambda));
+  if (!has_axis(axes, "omega") && !shared.omega.empty()) add("ω: " + shared.omega);
+  if (!has_axis(axes, "seed")) add("seed: " + std::to_string(shared.seed));
+  add(shared.sampler + (shared.karras ? " karras" : "") + ", " + std::to_string(shared.steps) + " steps");
+  add(std::to_string(shared.width) + "x" + std::to_string(shared.height));
+  spec.header_lines.push_back(fixed);
   return spec;
 }
 
-void SweepExporter::write_grid() {
-  const CellSettings& first = records_.front().settings;
-  GridSpec spec = sweep_grid_spec(options_.set_name, axes_, first, records_.size());
+void SweepExporter::write_grid_image(const std::string& file, const std::string& title, const std::vector<SweepAxis>& axes,
+                                     const std::vector<GridCell>& cells) {
+  const CellSettings& first = cells.front().record->settings;
+  GridSpec spec = sweep_grid_spec(title, axes, first, cells.size());
   spec.max_cell_side = options_.grid_max_cell_side;
+  int longest = 1;
+  for (const GridCell& c : cells) longest = std::max({longest, c.record->width, c.record->height});
+  spec.image_upscale = grid_upscale_factor(options_.grid_upscale, longest, options_.grid_max_cell_side);
   std::vector<GridTile> tiles;
-  for (size_t i = 0; i < records_.size(); ++i) {
-    const Record& r = records_[i];
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const Record& r = *cells[i].record;
+    const std::vector<size_t>& position = cells[i].position;
     const fs::path path = staging_ / r.file;
-    const size_t column = axes_.empty() ? i : r.axis_position[0];
-    tiles.push_back({column, sweep_grid_row(axes_, r.axis_position), r.width, r.height, [path] { return read_image(path); }});
+    // A cell the column axis does not apply to is one tile across the row's columns.
+    const bool spans = !axes.empty() && position[0] == kAxisNotApplicable;
+    const size_t column = axes.empty() ? i : spans ? 0 : position[0];
+    GridTile tile{column, sweep_grid_row(axes, position), r.width, r.height, [path] { return read_image(path); }};
+    if (spans) tile.column_span = axes[0].labels.size();
+    tiles.push_back(std::move(tile));
   }
-  const fs::path grid_path = staging_ / "grid.png";
+  const fs::path grid_path = staging_ / file;
   write_checked(grid_path, [&] {
     const ImageRGBA8 grid = compose_grid(spec, tiles);
     std::vector<std::pair<std::string, std::string>> metadata;
     if (!first.software_version.empty()) metadata.emplace_back("Software", first.software_version);
     write_image(grid_path, grid, metadata);
   });
+}
+
+std::vector<std::string> SweepExporter::prompt_grid_files() const {
+  std::vector<std::string> files;
+  for (const SweepAxis& axis : axes_)
+    if (axis.name == "prompt" && axis.labels.size() > 1)
+      for (size_t k = 0; k < axis.labels.size(); ++k) files.push_back("grid-prompt-" + std::to_string(k + 1) + ".png");
+  return files;
+}
+
+void SweepExporter::write_grid() {
+  std::vector<GridCell> all;
+  for (const Record& r : records_) all.push_back({&r, r.axis_position});
+  write_grid_image("grid.png", options_.set_name, axes_, all);
+  // With several prompts, one grid per prompt as well: the other axes around one prompt,
+  // written out in full in its header.
+  const auto prompt_axis = std::find_if(axes_.begin(), axes_.end(), [](const SweepAxis& a) { return a.name == "prompt"; });
+  if (prompt_axis == axes_.end() || prompt_axis->labels.size() < 2) return;
+  const size_t p = static_cast<size_t>(prompt_axis - axes_.begin());
+  std::vector<SweepAxis> others = axes_;
+  others.erase(others.begin() + static_cast<std::ptrdiff_t>(p));
+  const std::vector<std::string> files = prompt_grid_files();
+  for (size_t k = 0; k < prompt_axis->labels.size(); ++k) {
+    std::vector<GridCell> cells;
+    for (const Record& r : records_) {
+      if (r.axis_position[p] != k) continue;
+      std::vector<size_t> position = r.axis_position;
+      position.erase(position.begin() + static_cast<std::ptrdiff_t>(p));
+      cells.push_back({&r, std::move(position)});
+    }
+    if (cells.empty()) continue;
+    write_grid_image(files[k], options_.set_name + " - prompt " + std::to_string(k + 1), others, cells);
+  }
 }
 
 fs::path SweepExporter::finish_set() {

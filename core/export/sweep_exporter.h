@@ -7,6 +7,7 @@
 //     ...
 //     index.json, index.csv          every cell: index, file, axis values, settings
 //     grid.png                       the labelled contact sheet
+//     grid-prompt-1.png, ...         with several prompts, one contact sheet per prompt
 //
 // Everything is written into a hidden staging folder `.<set_name>.partial-<random>` inside
 // the parent, each file atomically; finish() renames the staging folder to the final name
@@ -28,10 +29,11 @@
 
 namespace steer {
 
-// The grid finish() draws for a set: a header band (set name, which axis runs along columns
-// and rows, shared settings taken from `shared`), columns = the first axis's labels, rows =
-// every combination of the other axes (the last changing fastest), each row labelled
-// "name: label" per axis. Without axes the cells (cell_count of them) form one row.
+// The grid finish() draws for a set: a header band (set name; model and subject; the prompt
+// unless it is an axis; which axis runs along columns and rows; the settings that are not
+// axes, from `shared`), columns = the first axis's labels, rows = every combination of the
+// other axes (the last changing fastest), each row labelled "name: label" per axis (λ and ω
+// by their symbols). Without axes the cells (cell_count of them) form one row.
 GridSpec sweep_grid_spec(const std::string& set_name, const std::vector<SweepAxis>& axes, const CellSettings& shared,
                          size_t cell_count);
 // The grid row of a cell at this axis position (its column is axis_position[0]).
@@ -51,8 +53,11 @@ class SweepExporter {
   void begin(const SweepExportOptions& options, const std::vector<SweepAxis>& axes);
 
   // Writes the cell's image and (if enabled) its sidecar. Returns the image's file name.
-  // The cell's axis_position must have one valid label index per axis, and its index and
-  // position must not repeat an earlier cell's (steer::InputError otherwise).
+  // The cell's axis_position must have one valid label index per axis (or
+  // kAxisNotApplicable on the first), and its index and grid place must not repeat an
+  // earlier cell's (steer::InputError otherwise). A cell the first axis does not apply to
+  // is exported once: null for that axis in the index and sidecar, one tile across the
+  // columns in the grid.
   std::string add(const SweepCell& cell);
 
   // Writes index.json, index.csv and (if enabled) grid.png, then moves the set to its final
@@ -83,7 +88,14 @@ class SweepExporter {
   void write_text(const std::filesystem::path& file, const std::string& content);
   std::string index_json() const;
   std::string index_csv() const;
+  struct GridCell {
+    const Record* record;
+    std::vector<size_t> position;  // along the axes of the grid it is drawn in
+  };
   void write_grid();
+  void write_grid_image(const std::string& file, const std::string& title, const std::vector<SweepAxis>& axes,
+                        const std::vector<GridCell>& cells);
+  std::vector<std::string> prompt_grid_files() const;  // with several prompts, one grid each
   json::Value axis_values(const std::vector<size_t>& position) const;
 
   SweepExportOptions options_;

@@ -94,8 +94,9 @@ json::Value settings_to_json(const CellSettings& s) {
   json::Object o;
   o.emplace_back("method", s.method);
   o.emplace_back("lambda", s.lambda);
-  o.emplace_back("omega", s.omega);
-  o.emplace_back("weak_model", s.weak_model);
+  auto applicable = [](const std::string& text) { return text.empty() ? json::Value(nullptr) : json::Value(text); };
+  o.emplace_back("omega", applicable(s.omega));
+  o.emplace_back("weak_model", applicable(s.weak_model));
   o.emplace_back("seed", seed_to_json(s.seed));
   o.emplace_back("prompt", s.prompt);
   o.emplace_back("negative_prompt", s.negative_prompt);

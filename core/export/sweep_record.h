@@ -18,8 +18,8 @@ struct CellSettings {      // everything needed to reproduce one image
   std::string method;      // "cfg" | "ag" | "pg"
   double lambda = 7.5;     // guidance scale λ
   std::string omega;       // PG ω as text: "0.5" or a schedule "linear:0.2->0.8", "cosine:0.2->1",
-                           // "interval:0.5@0.2-0.8"; "" when not PG
-  std::string weak_model;  // AG's weak model ("base", a checkpoint path, "omega:0.5"); "" otherwise
+                           // "interval:0.5@0.2-0.8"; "" when not PG (null in JSON: not applicable)
+  std::string weak_model;  // AG's weak model ("base", a checkpoint path, "omega:0.5"); "" otherwise (null in JSON)
   int64_t seed = 0;
   std::string prompt, negative_prompt;
   int width = 512, height = 512, steps = 30;
@@ -38,9 +38,16 @@ struct CellSettings {      // everything needed to reproduce one image
   bool operator==(const CellSettings&) const = default;
 };
 
+// A cell's position along an axis whose setting does not change its image (ω for CFG: the
+// method declares no ω, core/guidance/guidance_method.h). The one cell stands for every
+// value along that axis: it is computed and exported once, and the index, sidecars and
+// grid say ω does not apply (null, an empty CSV field, one tile spanning the columns).
+inline constexpr size_t kAxisNotApplicable = static_cast<size_t>(-1);
+
 struct SweepCell {
   size_t index = 0;                   // the cell's number in the sweep (unique)
-  std::vector<size_t> axis_position;  // one label index per SweepAxis, in axis order
+  std::vector<size_t> axis_position;  // one label index per SweepAxis, in axis order; only the
+                                      // first axis (the grid's columns) may be kAxisNotApplicable
   CellSettings settings;
   // The request in its one JSON form (core/generation/request_json.h), written into the
   // sidecar as "request"; null leaves it out.
@@ -63,6 +70,10 @@ struct SweepExportOptions {
   bool write_sidecars = true;            // <name>.json next to each image
   int grid_max_cell_side = 0;            // 0 keeps images at full size in the grid; otherwise
                                          // larger cells are scaled down to fit this many pixels
+  // Whole-number enlargement of the images in the grids (nearest neighbour: sharp pixels).
+  // 0: automatic, images under 256 px enlarged to at least 256 px (grid_upscale_factor);
+  // 1: as they are; N: N times.
+  int grid_upscale = 0;
   // Called with each file's path just before the file is written; whatever it throws
   // fails that write exactly like a real I/O error (tests use it to simulate a full disk).
   std::function<void(const std::filesystem::path&)> before_write;
@@ -73,10 +84,13 @@ struct SweepExportOptions {
 std::string format_number(double value);
 
 // Every CellSettings field as a JSON object (keys are the field names). Seeds beyond 2^53,
-// which a JSON number cannot hold exactly, are written as decimal strings.
+// which a JSON number cannot hold exactly, are written as decimal strings. A method's own
+// setting it does not have (ω for CFG and AG, the weak model for CFG and PG) is null: not
+// applicable, rather than a value that looks like one.
 json::Value settings_to_json(const CellSettings& settings);
-// The inverse. Absent keys keep their defaults (files from older versions still read);
-// a key of the wrong type throws steer::InputError naming the key.
+// The inverse. Absent and null keys keep their defaults (files from older versions, which
+// wrote "" for ω where it did not apply, still read); a key of the wrong type throws
+// steer::InputError naming the key.
 CellSettings settings_from_json(const json::Value& object);
 
 }  // namespace steer

@@ -5,6 +5,8 @@
 #include <limits>
 #include <set>
 
+#include "core/common/number_text.h"
+
 namespace steer::json {
 
 Value& Value::operator=(const Value& other) {
@@ -481,9 +483,7 @@ static void dump_number(std::string& out, const Value& v) {
     out += std::to_string(static_cast<int64_t>(d));
     return;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", d);
-  out += buf;
+  out += number_text(d);  // the shortest text that reads back as d: 0.9, not 0.90000000000000002
 }
 
 static void dump_value(std::string& out, const Value& v, int indent, int level) {

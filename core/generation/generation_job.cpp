@@ -9,6 +9,7 @@
 #include "core/common/error.h"
 #include "core/common/number_text.h"
 #include "core/generation/finetuned_subject.h"
+#include "core/generation/image_size.h"
 #include "core/generation/latent_preview.h"
 #include "core/guidance/guidance_combine.h"
 #include "core/guidance/guidance_method.h"
@@ -217,8 +218,8 @@ void check_finite(const at::Tensor& output, int step, int steps, const at::Tenso
     where = "the strong branch (the subject model with the prompt)";
   else if (weak.defined() && !all_finite(weak))
     where = "the weak branch (" +
-            (plan.checkpoint.empty() ? "subject weight " + number_text(plan.subject_weight) : plan.checkpoint) + ", prompt " +
-            (plan.prompt == BranchPlan::Prompt::Positive ? "c" : "∅") + ")";
+            (plan.checkpoint.empty() ? "subject weight " + number_text(plan.subject_weight) : plan.checkpoint) + ", " +
+            (plan.prompt == BranchPlan::Prompt::Positive ? "the prompt" : "the negative or empty prompt") + ")";
   else
     where = "the guidance combination (both branches are finite)";
   throw Error("step " + std::to_string(step + 1) + " of " + std::to_string(steps) + ": " + where +
@@ -239,6 +240,8 @@ LatentSnapshot snapshot(const at::Tensor& t) {
 GenerationResult GenerationSession::generate(const GenerationRequest& request, const StepCallback& on_step,
                                              const std::atomic<bool>* cancel) {
   request.validate();
+  // Sides in whole latent cells of this model's VAE (8 for SD, 4 for the demo model).
+  check_image_size(request.width, request.height, static_cast<int>(model_.vae().config().downscale_factor()));
   const auto& g = request.guidance;
   const GuidanceMethodRule& rule = guidance_method_rule(g.method);
   rule.check(g, subject_facts());

@@ -18,7 +18,10 @@ void GenerationRequest::validate() const {
   if (steps <= 0 || steps > 1000)
     throw InputError("steps " + std::to_string(steps) + " is out of range; use 1 to 1000 (20 to 50 is typical)");
   for (const auto& [name, value] : {std::pair<const char*, int>{"width", width}, {"height", height}})
-    if (value <= 0 || value % 8 != 0 || value > 4096)
+    // Whole latent cells of the model are checked where the model is known
+    // (GenerationSession::generate, core/generation/image_size.h); 4 is the smallest VAE
+    // downscale a model here has (the demo model's; SD's is 8).
+    if (value <= 0 || value % 4 != 0 || value > 4096)
       throw InputError(std::string(name) + " " + std::to_string(value) +
                        " is not allowed; the size must be a positive multiple of 8 up to 4096 (e.g. 512)");
   if (sampler != "ddim" && sampler != "euler" && sampler != "euler_a" && sampler != "dpmpp_2m")

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/common/image_buffer.h"
+#include "core/export/sweep_record.h"
 #include "core/guidance/guidance_settings.h"
 
 namespace steer {
@@ -79,6 +80,10 @@ struct GenerationResult {
   ImageRGBA8 image;
   std::optional<LatentSnapshot> final_latent;  // when want_latents
   double seconds = 0;
+  // The settings that reproduce the image with the names and hashes of the model and subject
+  // files (Engine::record_for): what a kept image's A1111 text and sidecar carry. Filled by
+  // clients that keep images (the app's engine thread); the generation itself leaves it empty.
+  std::optional<CellSettings> record;
 };
 
 }  // namespace steer

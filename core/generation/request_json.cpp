@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/common/error.h"
+#include "core/formats/json_members.h"
 #include "core/guidance/guidance_modifier.h"
 #include "core/guidance/guidance_settings.h"
 #include "core/guidance/omega_schedule.h"
@@ -24,7 +25,7 @@ constexpr int64_t kExactInDouble = int64_t{1} << 53;
 thread_local std::string t_where = "the request";
 
 [[noreturn]] void format_error(const std::string& member, const std::string& what) {
-  throw InputError(t_where + ": \"" + member + "\" " + what);
+  json::MemberReader(t_where).fail(member, what);
 }
 
 struct WhereScope {
@@ -33,78 +34,10 @@ struct WhereScope {
   ~WhereScope() { t_where = previous; }
 };
 
-// Typed member readers: absent or null members keep `fallback`; a present member of the
-// wrong type is an error naming it (json::TypeError would not say which member).
-const json::Value* member(const json::Value& object, const char* key) {
-  const json::Value* v = object.find(key);
-  return v && !v->is_null() ? v : nullptr;
-}
-
-std::string read_string(const json::Value& object, const char* key, const std::string& prefix, std::string fallback) {
-  const json::Value* v = member(object, key);
-  if (!v) return fallback;
-  if (!v->is_string()) format_error(prefix + key, "must be a string");
-  return v->as_string();
-}
-
-double read_number(const json::Value& object, const char* key, const std::string& prefix, double fallback) {
-  const json::Value* v = member(object, key);
-  if (!v) return fallback;
-  if (!v->is_number()) format_error(prefix + key, "must be a number");
-  return v->as_number();
-}
-
-int64_t read_int(const json::Value& object, const char* key, const std::string& prefix, int64_t fallback) {
-  const json::Value* v = member(object, key);
-  if (!v) return fallback;
-  try {
-    return v->as_int();
-  } catch (const json::TypeError&) {
-    format_error(prefix + key, "must be an integer");
-  }
-}
-
-int read_small_int(const json::Value& object, const char* key, const std::string& prefix, int fallback) {
-  const int64_t v = read_int(object, key, prefix, fallback);
-  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) format_error(prefix + key, "is out of range");
-  return static_cast<int>(v);
-}
-
-bool read_bool(const json::Value& object, const char* key, const std::string& prefix, bool fallback) {
-  const json::Value* v = member(object, key);
-  if (!v) return fallback;
-  if (!v->is_bool()) format_error(prefix + key, "must be true or false");
-  return v->as_bool();
-}
-
-const json::Value* read_object(const json::Value& object, const char* key, const std::string& prefix) {
-  const json::Value* v = member(object, key);
-  if (v && !v->is_object()) format_error(prefix + key, "must be an object");
-  return v;
-}
+// Member readers naming t_where (core/formats/json_members.h).
+json::MemberReader reader() { return json::MemberReader(t_where); }
 
 std::string path_text(const fs::path& path) { return path.string(); }
-
-std::string relative_text(const fs::path& path, const fs::path& base) {
-  if (path.empty() || base.empty()) return {};
-  std::error_code ec;
-  const fs::path relative = fs::relative(path, base, ec);
-  return ec ? std::string() : relative.generic_string();
-}
-
-// The stored absolute path, or the one relative to the project folder when only that one
-// exists (the project was moved together with its model or subject).
-fs::path resolve_path(const json::Value& object, const std::string& prefix, const fs::path& project_folder) {
-  const fs::path absolute = read_string(object, "path", prefix, "");
-  const std::string relative = read_string(object, "relative_path", prefix, "");
-  std::error_code ec;
-  if (!absolute.empty() && fs::exists(absolute, ec)) return absolute;
-  if (!relative.empty() && !project_folder.empty()) {
-    const fs::path candidate = (project_folder / fs::path(relative)).lexically_normal();
-    if (fs::exists(candidate, ec)) return candidate;
-  }
-  return absolute;
-}
 
 json::Value modifiers_to_json(const std::vector<ModifierSettings>& modifiers) {
   json::Array out;
@@ -137,7 +70,7 @@ json::Value omega_to_json(const OmegaSchedule& omega) {
 
 OmegaSchedule omega_from_json(const json::Value& v, const std::string& prefix) {
   OmegaSchedule omega;
-  const std::string kind = read_string(v, "kind", prefix, "constant");
+  const std::string kind = reader().string(v, "kind", prefix, "constant");
   if (kind == "constant")
     omega.kind = OmegaSchedule::Kind::Constant;
   else if (kind == "linear")
@@ -148,10 +81,10 @@ OmegaSchedule omega_from_json(const json::Value& v, const std::string& prefix) {
     omega.kind = OmegaSchedule::Kind::Interval;
   else
     format_error(prefix + "kind", "is \"" + kind + "\"; expected constant, linear, cosine or interval");
-  omega.start = read_number(v, "start", prefix, omega.start);
-  omega.end = read_number(v, "end", prefix, omega.end);
-  omega.interval_begin = read_number(v, "interval_begin", prefix, omega.interval_begin);
-  omega.interval_end = read_number(v, "interval_end", prefix, omega.interval_end);
+  omega.start = reader().number(v, "start", prefix, omega.start);
+  omega.end = reader().number(v, "end", prefix, omega.end);
+  omega.interval_begin = reader().number(v, "interval_begin", prefix, omega.interval_begin);
+  omega.interval_end = reader().number(v, "interval_end", prefix, omega.interval_end);
   return omega;
 }
 
@@ -173,7 +106,7 @@ json::Value weak_to_json(const WeakModel& weak) {
 
 WeakModel weak_from_json(const json::Value& v, const std::string& prefix) {
   WeakModel weak;
-  const std::string kind = read_string(v, "kind", prefix, "base");
+  const std::string kind = reader().string(v, "kind", prefix, "base");
   if (kind == "base")
     weak.kind = WeakModel::Kind::Base;
   else if (kind == "checkpoint")
@@ -182,8 +115,8 @@ WeakModel weak_from_json(const json::Value& v, const std::string& prefix) {
     weak.kind = WeakModel::Kind::Omega;
   else
     format_error(prefix + "kind", "is \"" + kind + "\"; expected base, checkpoint or omega");
-  weak.checkpoint = read_string(v, "checkpoint", prefix, weak.checkpoint);
-  weak.omega = read_number(v, "omega", prefix, weak.omega);
+  weak.checkpoint = reader().string(v, "checkpoint", prefix, weak.checkpoint);
+  weak.omega = reader().number(v, "omega", prefix, weak.omega);
   return weak;
 }
 
@@ -200,7 +133,7 @@ json::Value guidance_to_json(const GuidanceSettings& g) {
 
 GuidanceSettings guidance_from_json(const json::Value& v, const std::string& prefix) {
   GuidanceSettings g;
-  const std::string method = read_string(v, "method", prefix, guidance_method_name(g.method));
+  const std::string method = reader().string(v, "method", prefix, guidance_method_name(g.method));
   if (method == "cfg")
     g.method = GuidanceMethod::Cfg;
   else if (method == "ag")
@@ -209,13 +142,13 @@ GuidanceSettings guidance_from_json(const json::Value& v, const std::string& pre
     g.method = GuidanceMethod::Personalization;
   else
     format_error(prefix + "method", "is \"" + method + "\"; expected cfg, ag or pg");
-  g.scale = read_number(v, "scale", prefix, g.scale);
-  if (const json::Value* omega = read_object(v, "omega", prefix)) g.omega = omega_from_json(*omega, prefix + "omega.");
-  if (const json::Value* weak = read_object(v, "weak", prefix)) g.weak = weak_from_json(*weak, prefix + "weak.");
-  g.rescale = read_number(v, "rescale", prefix, g.rescale);
-  g.sigma_low = read_number(v, "sigma_low", prefix, g.sigma_low);
-  g.sigma_high = read_number(v, "sigma_high", prefix, g.sigma_high);  // null: no upper bound
-  if (const json::Value* modifiers = member(v, "modifiers")) {
+  g.scale = reader().number(v, "scale", prefix, g.scale);
+  if (const json::Value* omega = reader().object(v, "omega", prefix)) g.omega = omega_from_json(*omega, prefix + "omega.");
+  if (const json::Value* weak = reader().object(v, "weak", prefix)) g.weak = weak_from_json(*weak, prefix + "weak.");
+  g.rescale = reader().number(v, "rescale", prefix, g.rescale);
+  g.sigma_low = reader().number(v, "sigma_low", prefix, g.sigma_low);
+  g.sigma_high = reader().number(v, "sigma_high", prefix, g.sigma_high);  // null: no upper bound
+  if (const json::Value* modifiers = json::MemberReader::find(v, "modifiers")) {
     if (!modifiers->is_array()) format_error(prefix + "modifiers", "must be an array of texts such as \"apg:eta=0\"");
     for (const json::Value& m : modifiers->as_array()) {
       if (!m.is_string()) format_error(prefix + "modifiers", "must hold texts such as \"apg:eta=0\"");
@@ -268,9 +201,9 @@ GenerationRequest request_from_json(const json::Value& v, const std::string& whe
   const std::string p = "request.";
   if (!v.is_object()) format_error("request", "must be an object");
   GenerationRequest r;
-  r.prompt = read_string(v, "prompt", p, r.prompt);
-  r.negative_prompt = read_string(v, "negative_prompt", p, r.negative_prompt);
-  if (const json::Value* seed = member(v, "seed"); seed && seed->is_string()) {
+  r.prompt = reader().string(v, "prompt", p, r.prompt);
+  r.negative_prompt = reader().string(v, "negative_prompt", p, r.negative_prompt);
+  if (const json::Value* seed = json::MemberReader::find(v, "seed"); seed && seed->is_string()) {
     try {
       size_t used = 0;
       r.seed = std::stoll(seed->as_string(), &used);
@@ -279,21 +212,21 @@ GenerationRequest request_from_json(const json::Value& v, const std::string& whe
       format_error(p + "seed", "must be an integer");
     }
   } else {
-    r.seed = read_int(v, "seed", p, r.seed);
+    r.seed = reader().integer(v, "seed", p, r.seed);
   }
-  r.width = read_small_int(v, "width", p, r.width);
-  r.height = read_small_int(v, "height", p, r.height);
-  r.steps = read_small_int(v, "steps", p, r.steps);
-  r.sampler = read_string(v, "sampler", p, r.sampler);
-  r.karras_sigmas = read_bool(v, "karras_sigmas", p, r.karras_sigmas);
-  r.eta = read_number(v, "eta", p, r.eta);
-  r.clip_skip = read_small_int(v, "clip_skip", p, r.clip_skip);
-  if (const json::Value* g = read_object(v, "guidance", p)) r.guidance = guidance_from_json(*g, p + "guidance.");
-  r.noise_on_device = read_bool(v, "noise_on_device", p, r.noise_on_device);
-  r.batch_branches = read_bool(v, "batch_branches", p, r.batch_branches);
-  r.merge_lora = read_bool(v, "merge_lora", p, r.merge_lora);
-  r.want_branch_previews = read_bool(v, "want_branch_previews", p, r.want_branch_previews);
-  r.want_latents = read_bool(v, "want_latents", p, r.want_latents);
+  r.width = reader().small_integer(v, "width", p, r.width);
+  r.height = reader().small_integer(v, "height", p, r.height);
+  r.steps = reader().small_integer(v, "steps", p, r.steps);
+  r.sampler = reader().string(v, "sampler", p, r.sampler);
+  r.karras_sigmas = reader().boolean(v, "karras_sigmas", p, r.karras_sigmas);
+  r.eta = reader().number(v, "eta", p, r.eta);
+  r.clip_skip = reader().small_integer(v, "clip_skip", p, r.clip_skip);
+  if (const json::Value* g = reader().object(v, "guidance", p)) r.guidance = guidance_from_json(*g, p + "guidance.");
+  r.noise_on_device = reader().boolean(v, "noise_on_device", p, r.noise_on_device);
+  r.batch_branches = reader().boolean(v, "batch_branches", p, r.batch_branches);
+  r.merge_lora = reader().boolean(v, "merge_lora", p, r.merge_lora);
+  r.want_branch_previews = reader().boolean(v, "want_branch_previews", p, r.want_branch_previews);
+  r.want_latents = reader().boolean(v, "want_latents", p, r.want_latents);
   return r;
 }
 
@@ -301,7 +234,7 @@ json::Value subject_to_json(const SubjectSpec& subject, const fs::path& project_
   if (subject.kind == SubjectSpec::Kind::None) return nullptr;
   return json::Object{{"kind", subject_kind_name(subject.kind)},
                       {"path", path_text(subject.path)},
-                      {"relative_path", relative_text(subject.path, project_folder)},
+                      {"relative_path", json::relative_path_text(subject.path, project_folder)},
                       {"multiplier", subject.multiplier}};
 }
 
@@ -311,7 +244,7 @@ SubjectSpec subject_from_json(const json::Value& v, const fs::path& project_fold
   if (v.is_null()) return subject;
   const std::string p = "subject.";
   if (!v.is_object()) format_error("subject", "must be an object or null");
-  const std::string kind = read_string(v, "kind", p, "none");
+  const std::string kind = reader().string(v, "kind", p, "none");
   if (kind == "none") return subject;
   if (kind == "lora")
     subject.kind = SubjectSpec::Kind::Lora;
@@ -319,9 +252,9 @@ SubjectSpec subject_from_json(const json::Value& v, const fs::path& project_fold
     subject.kind = SubjectSpec::Kind::FineTuned;
   else
     format_error(p + "kind", "is \"" + kind + "\"; expected lora or fine_tuned");
-  subject.path = resolve_path(v, p, project_folder);
+  subject.path = reader().stored_path(v, p, project_folder);
   if (subject.path.empty()) format_error(p + "path", "is missing");
-  subject.multiplier = read_number(v, "multiplier", p, subject.multiplier);
+  subject.multiplier = reader().number(v, "multiplier", p, subject.multiplier);
   return subject;
 }
 

@@ -3,14 +3,31 @@
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "core/common/checked_number.h"
 #include "core/common/error.h"
 #include "core/common/number_text.h"
 #include "core/formats/json_whole_number.h"
 #include "core/generation/request_json.h"
+#include "core/guidance/guidance_method.h"
 
 namespace steer {
+
+std::string reproducibility_key(const GenerationRequest& r) {
+  std::ostringstream k;
+  k.precision(17);  // every double exactly: λ 7.5 and 7.5000001 are different images
+  const auto& g = r.guidance;
+  k << r.prompt << '\x1f' << r.negative_prompt << '\x1f' << r.seed << '\x1f' << r.width << 'x' << r.height << '\x1f' << r.steps
+    << '\x1f' << r.sampler << '\x1f' << r.karras_sigmas << '\x1f' << r.eta << '\x1f' << r.clip_skip << '\x1f' << r.noise_on_device
+    << '\x1f' << guidance_method_name(g.method) << '\x1f' << g.scale << '\x1f' << g.rescale << '\x1f' << g.interval_text();
+  // Only the method's own parameters count (ω for pg, the weak model for ag): a cfg cell
+  // repeated along the ω axis is one image.
+  for (const auto& [name, value] : guidance_method_rule(g.method).parameters(g)) k << '\x1f' << name << '=' << value;
+  for (const auto& m : g.modifiers) k << '\x1f' << m.to_string();
+  return k.str();
+}
+
 std::vector<SweepPlan::Axis> SweepPlan::axes() const {
   std::vector<Axis> out;
   if (omegas.size() > 1) {
@@ -34,37 +51,73 @@ std::vector<SweepPlan::Axis> SweepPlan::axes() const {
   return out;
 }
 
+namespace {
+
+// Sets the value at `i` along the axis `name` in `request`.
+void set_axis_value(const SweepPlan& plan, const std::string& name, size_t i, GenerationRequest& request) {
+  if (name == "omega")
+    request.guidance.omega = OmegaSchedule::parse(plan.omegas[i]);
+  else if (name == "lambda")
+    request.guidance.scale = plan.lambdas[i];
+  else if (name == "method")
+    request.guidance.method = parse_guidance_method(plan.methods[i]);
+  else if (name == "seed" && !plan.seeds.empty())
+    request.seed = plan.seeds[i];
+  else if (name == "prompt")
+    request.prompt = plan.prompts[i];
+}
+
+// Whether the axis's values give `request` different images: decided by the settings that
+// decide an image (reproducibility_key, which counts a method's own settings only as the
+// method declares them), not by the method's name.
+bool axis_applies(const SweepPlan& plan, const SweepPlan::Axis& axis, const GenerationRequest& request) {
+  if (axis.labels.size() < 2) return true;
+  GenerationRequest probe = request;
+  set_axis_value(plan, axis.name, 0, probe);
+  const std::string first = reproducibility_key(probe);
+  for (size_t i = 1; i < axis.labels.size(); ++i) {
+    set_axis_value(plan, axis.name, i, probe);
+    if (reproducibility_key(probe) != first) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+size_t SweepPlan::full_grid_size() const {
+  size_t n = 1;
+  for (const auto& a : axes()) n *= a.labels.size();
+  return n;
+}
+
 std::vector<SweepPlan::Cell> SweepPlan::cells() const {
   const std::vector<Axis> grid = axes();
   std::vector<size_t> sizes;
   for (const auto& a : grid) sizes.push_back(a.labels.size());
+  GenerationRequest fixed = base;
+  if (methods.size() == 1) fixed.guidance.method = parse_guidance_method(methods[0]);
+  if (lambdas.size() == 1) fixed.guidance.scale = lambdas[0];
+  if (omegas.size() == 1) fixed.guidance.omega = OmegaSchedule::parse(omegas[0]);
+  if (seeds.size() == 1) fixed.seed = seeds[0];
+  if (prompts.size() == 1) fixed.prompt = prompts[0];
   std::vector<Cell> out;
   std::vector<size_t> pos(grid.size(), 0);
-  for (size_t index = 0;; ++index) {
+  for (;;) {
     Cell cell;
-    cell.index = index;
+    cell.index = out.size();
     cell.position = pos;
-    cell.request = base;
-    if (methods.size() == 1) cell.request.guidance.method = parse_guidance_method(methods[0]);
-    if (lambdas.size() == 1) cell.request.guidance.scale = lambdas[0];
-    if (omegas.size() == 1) cell.request.guidance.omega = OmegaSchedule::parse(omegas[0]);
-    if (seeds.size() == 1) cell.request.seed = seeds[0];
-    if (prompts.size() == 1) cell.request.prompt = prompts[0];
-    for (size_t a = 0; a < grid.size(); ++a) {
-      const std::string& name = grid[a].name;
-      const size_t i = pos[a];
-      if (name == "omega")
-        cell.request.guidance.omega = OmegaSchedule::parse(omegas[i]);
-      else if (name == "lambda")
-        cell.request.guidance.scale = lambdas[i];
-      else if (name == "method")
-        cell.request.guidance.method = parse_guidance_method(methods[i]);
-      else if (name == "seed" && !seeds.empty())
-        cell.request.seed = seeds[i];
-      else if (name == "prompt")
-        cell.request.prompt = prompts[i];
+    cell.request = fixed;
+    for (size_t a = 0; a < grid.size(); ++a) set_axis_value(*this, grid[a].name, pos[a], cell.request);
+    // Only the first axis (the grid's columns) may be spanned: the cell stands for the whole
+    // row's values, so it is made where the row starts and skipped elsewhere.
+    bool repeat = false;
+    if (!grid.empty() && !axis_applies(*this, grid[0], cell.request)) {
+      repeat = pos[0] != 0;
+      cell.position[0] = kAxisNotApplicable;
+      if (grid[0].name == "omega") cell.request.guidance.omega = fixed.guidance.omega;
+      if (grid[0].name == "lambda") cell.request.guidance.scale = fixed.guidance.scale;
     }
-    out.push_back(cell);
+    if (!repeat) out.push_back(cell);
     // Row-major: the last axis varies fastest.
     size_t a = grid.size();
     while (a > 0) {

@@ -1,7 +1,7 @@
 #pragma once
 // Runs a sweep's cells one after another on one session, handing each finished image to
-// the caller (the exporter, the compare board). Cells whose settings are the same (a cfg
-// cell repeated along the ω axis) are generated once.
+// the caller (the exporter, the compare board). Cells whose settings are the same
+// (reproducibility_key, core/generation/sweep_plan.h) are generated once.
 #include <atomic>
 #include <functional>
 
@@ -16,9 +16,5 @@ using CellStep = std::function<void(const SweepPlan::Cell& cell, const StepEvent
 // Validates the whole plan first, so a bad cell stops the sweep before any work.
 void run_sweep_on(GenerationSession& session, const SweepPlan& plan, const CellFinished& on_cell, const CellStep& on_step = {},
                   const std::atomic<bool>* cancel = nullptr);
-
-// The settings that decide a cell's image, as text: equal keys, equal images. ω counts
-// only for pg, the weak model only for ag.
-std::string reproducibility_key(const GenerationRequest& request);
 
 }  // namespace steer

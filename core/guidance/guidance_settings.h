@@ -32,10 +32,12 @@ struct WeakModel {
 
 struct GuidanceSettings {
   GuidanceMethod method = GuidanceMethod::Cfg;
-  double scale = 7.5;                                  // λ
-  OmegaSchedule omega = OmegaSchedule::constant(1.0);  // PG only
-  WeakModel weak;                                      // AG only
-  double rescale = 0.0;                                // CFG rescale φ in [0, 1]
+  double scale = 7.5;  // λ
+  // PG only. Below 1: at ω = 1 PG is CFG (docs/guidance.md, "Personalization guidance"), so
+  // a PG image at the default would show nothing new; 0.5 is halfway to the full push.
+  OmegaSchedule omega = OmegaSchedule::constant(0.5);
+  WeakModel weak;        // AG only
+  double rescale = 0.0;  // CFG rescale φ in [0, 1]
   // Guidance interval: guide only for σ in (sigma_low, sigma_high]; elsewhere one
   // conditional pass per step (Kynkäänniemi et al. 2024).
   double sigma_low = 0.0;

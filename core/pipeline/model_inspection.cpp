@@ -71,7 +71,8 @@ ModelSummary summarize_model(const StableDiffusionModel& loaded) {
   summary.family = family_name(model->family());
   summary.pipeline_class = folder.pipeline_class();
   summary.prediction_type = model->prediction_type();
-  summary.native_resolution = static_cast<int>(model->unet().config().sample_size * model->vae().config().downscale_factor());
+  summary.latent_factor = static_cast<int>(model->vae().config().downscale_factor());
+  summary.native_resolution = static_cast<int>(model->unet().config().sample_size) * summary.latent_factor;
 
   auto add_weighted = [&](const std::string& name, const Module& module, const std::string& detail) {
     const auto& component = folder.component(name);

@@ -31,6 +31,9 @@ struct ModelSummary {
   // The image side the model was trained at: the UNet's sample_size × the VAE's downscale
   // factor (512 for SD 1.5, 768 for SD 2.1-v, 64 for the demo model). 0 when unknown.
   int native_resolution = 0;
+  // Pixels per latent cell along each side (the VAE's downscale factor: 8 for SD, 4 for the
+  // demo model): image sides must be multiples of it. 0 when unknown.
+  int latent_factor = 0;
   std::vector<ComponentSummary> components;
   int64_t total_parameters() const {
     int64_t n = 0;

@@ -401,10 +401,27 @@ const std::vector<Preset>& presets() {
          s.keep_checkpoints = 2;
          s.sample_every = 200;
        }},
+      {"lora-small", "LoRA rank 4, 400 steps at 5e-4 (constant): small models such as the demo world's (64 px)",
+       [](TrainingSettings& s) {
+         s.method = TrainingMethod::Lora;
+         s.rank = 4;
+         s.alpha = 4;
+         s.max_steps = 400;
+         s.learning_rate = 5e-4;
+         s.lr_schedule = LearningRateSchedule::Constant;
+         s.warmup_steps = 0;
+         s.train_feed_forward = false;
+         s.checkpoint_every = 100;
+         s.sample_every = 100;
+       }},
   };
   return all;
 }
 }  // namespace
+
+std::string training_preset_for_model(int native_resolution) {
+  return native_resolution > 0 && native_resolution < 256 ? "lora-small" : "lora-quick";
+}
 
 const std::vector<std::string>& training_preset_names() {
   static const std::vector<std::string> names = [] {

@@ -121,11 +121,14 @@ struct TrainingSettings {
   std::string resume_incompatibility(const TrainingSettings& recorded) const;
 };
 
-// Presets: "lora-quick", "lora-quality", "dreambooth". Each sets method, rank/alpha, steps,
+// Presets: "lora-quick", "lora-quality", "dreambooth", "lora-small". Each sets method, rank/alpha, steps,
 // learning rate and schedule, and the checkpoint/sample cadence; data and paths are untouched.
 const std::vector<std::string>& training_preset_names();
 std::string training_preset_description(const std::string& name);  // one line for menus and --help
 // InputError naming the preset and the known ones.
 void apply_training_preset(TrainingSettings& settings, const std::string& name);
+// The preset a new run on a model of this native size starts from: "lora-small" (the demo
+// world's recipe, core/demo_model/demo_job.h) below 256 px, "lora-quick" for SD-sized models.
+std::string training_preset_for_model(int native_resolution);
 
 }  // namespace steer

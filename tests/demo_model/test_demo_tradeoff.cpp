@@ -236,6 +236,85 @@ TEST_CASE("scatter plot: points where the axes put them, a legend, refusals") {
   CHECK_THROWS_WITH(render_scatter_plot(spec), "at least 200 x 150");
 }
 
+TEST_CASE("scatter plot: labels never overlap each other, markers or error bars; error bars are drawn") {
+  // A crowded plot: 40 labelled points on a small canvas, each with error bars.
+  ScatterPlotSpec spec;
+  spec.width = 420;
+  spec.height = 300;
+  spec.title = "crowded";
+  spec.x_label = "x";
+  spec.y_label = "y";
+  for (int k = 0; k < 2; ++k) {
+    PlotSeries s;
+    s.name = k == 0 ? "first" : "second";
+    s.colour = k == 0 ? Rgba8{200, 10, 10, 255} : Rgba8{10, 10, 200, 255};
+    for (int i = 0; i < 20; ++i)
+      s.points.push_back({0.05 * i + 0.01 * k, 0.5 + 0.02 * ((i * 7 + k) % 5), "λ=" + std::to_string(i), 0.01, 0.02});
+    spec.series.push_back(s);
+  }
+  const ScatterPlotLayout layout = layout_scatter_plot(spec);
+  CHECK_EQ(layout.markers.size(), 40u);
+  CHECK_EQ(layout.error_bars.size(), 80u);
+  CHECK(!layout.labels.empty());
+  CHECK_EQ(layout.labels.size() + layout.labels_left_out, 40u);
+  for (size_t i = 0; i < layout.labels.size(); ++i) {
+    const PlotBox& b = layout.labels[i].box;
+    CHECK(b.inside(layout.area));
+    for (size_t j = i + 1; j < layout.labels.size(); ++j)
+      CHECK_MSG(!b.overlaps(layout.labels[j].box), "labels " << i << " and " << j << " overlap");
+    for (const PlotBox& m : layout.markers) CHECK(!b.overlaps(m));
+    for (const PlotBox& e : layout.error_bars) CHECK(!b.overlaps(e));
+    for (const PlotBox& l : layout.legend) CHECK(!b.overlaps(l));
+  }
+  // The control: the boxes test finds an overlap where there is one.
+  CHECK(layout.markers[0].overlaps(layout.markers[0]));
+  // λ is drawn with its own glyph, not '?'.
+  CHECK(layout.labels[0].text[0] == BitmapFont::kLambda);
+  // Error bars: ink in the axis grey above and below a lone point, beyond its marker.
+  ScatterPlotSpec one;
+  one.x_range = PlotRange{0, 1};
+  one.y_range = PlotRange{0, 1};
+  PlotSeries s;
+  s.name = "p";
+  s.colour = Rgba8{200, 10, 10, 255};
+  s.points = {{0.5, 0.5, "", 0, 0.2}};
+  one.series = {s};
+  const ScatterPlotLayout single = layout_scatter_plot(one);
+  REQUIRE(single.error_bars.size() == 1u);
+  const PlotBox bar = single.error_bars[0];
+  CHECK(bar.y1 - bar.y0 > single.markers[0].y1 - single.markers[0].y0);
+  const ImageRGBA8 im = render_scatter_plot(one);
+  const int cx = (bar.x0 + bar.x1) / 2;
+  const uint8_t* top = im.pixel(cx, bar.y0 + 1);
+  CHECK(top[0] == 90 && top[1] == 90 && top[2] == 90);
+  one.series[0].points[0].y_error = 0;  // the control: no bar, no ink there
+  const ImageRGBA8 plain = render_scatter_plot(one);
+  CHECK(!(plain.pixel(cx, bar.y0 + 1)[0] == 90 && plain.pixel(cx, bar.y0 + 1)[1] == 90));
+}
+
+TEST_CASE("trade-off plot: λ and ω in words the font draws, error bars from the standard errors") {
+  auto a = analyse_tradeoff({row("base", 5, "", 0.95, 0.05), row("cfg", 5, "", 0.7, 0.5), row("cfg", 7, "", 0.65, 0.55),
+                             row("pg", 5, "0", 0.8, 0.5), row("pg", 5, "0.5", 0.75, 0.52)});
+  for (auto& r : a.rows) r.subject_se = 0.02;
+  const ScatterPlotSpec spec = tradeoff_plot_spec(a, "2 prompts x 1 seeds");
+  for (const std::string& text : {spec.title, spec.series.back().name}) {
+    CHECK_MSG(to_font_text(text).find('?') == std::string::npos, text);  // every character has a glyph
+    CHECK_MSG(text.find("ω") != std::string::npos, text);
+  }
+  CHECK(spec.title.find("λ") != std::string::npos);
+  bool bars = true;
+  for (const auto& series : spec.series)
+    for (const auto& p : series.points) {
+      bars = bars && p.y_error == 0.02;
+      CHECK_MSG(p.label.rfind("λ=", 0) == 0, p.label);
+    }
+  CHECK(bars);
+  const ScatterPlotLayout layout = layout_scatter_plot(spec);
+  CHECK_EQ(layout.error_bars.size(), a.rows.size());
+  for (size_t i = 0; i < layout.labels.size(); ++i)
+    for (size_t j = i + 1; j < layout.labels.size(); ++j) CHECK(!layout.labels[i].box.overlaps(layout.labels[j].box));
+}
+
 TEST_CASE("trade-off plot: one series per method (PG per ω) on a white canvas") {
   auto a = analyse_tradeoff({row("base", 5, "", 0.95, 0.05), row("cfg", 5, "", 0.7, 0.5), row("ag", 5, "", 0.5, 0.6),
                              row("pg", 5, "0", 0.8, 0.5), row("pg", 5, "0.5", 0.75, 0.52)});

@@ -79,18 +79,30 @@ def main() -> int:
         check(folder == tmp / "board" and folder.is_dir(), "steer sweep makes the set folder")
         images = sorted(folder.glob("*.png"))
         cells = [p for p in images if p.name != "grid.png"]
-        check(len(cells) == 12, f"12 cell images ({len(cells)})")
+        # Axes that do not apply are not repeated: ω does not change CFG, so CFG has one image
+        # per seed (2) and PG one per ω and seed (6): 8 files, not 3 x 2 x 2 = 12.
+        check(len(cells) == 8, f"8 cell images: 2 CFG + 6 PG ({len(cells)})")
         check(all(pixels(p).shape == (64, 64, 3) for p in cells), "every cell image decodes")
         sidecars = [json.loads(p.with_suffix(".json").read_text())["settings"] for p in cells]
         check(all("seed" in s and "method" in s for s in sidecars), "every cell has a sidecar")
+        check(sum(s["method"] == "cfg" for s in sidecars) == 2 and sum(s["method"] == "pg" for s in sidecars) == 6,
+              "one CFG image per seed, one PG image per ω and seed")
+        check(all(s["omega"] is None for s in sidecars if s["method"] == "cfg"), "CFG sidecars say ω does not apply (null)")
         index = json.loads((folder / "index.json").read_text())
-        check(len(index["cells"]) == 12, "index.json lists every cell")
+        check(len(index["cells"]) == 8, "index.json lists every cell once")
+        check(all(c["axis_values"]["omega"] is None for c in index["cells"] if c["settings"]["method"] == "cfg")
+              and all(c["axis_values"]["omega"] is not None for c in index["cells"] if c["settings"]["method"] == "pg"),
+              "index.json: ω is null for CFG cells, a value for PG cells")
         rows = list(csv.DictReader((folder / "index.csv").open(newline="")))
-        check(len(rows) == 12, "index.csv lists every cell")
+        check(len(rows) == 8, "index.csv lists every cell once")
         grid = pixels(folder / "grid.png")
         check(grid.shape[0] > 4 * 64 and grid.shape[1] > 3 * 64, f"grid.png holds the 3x4 grid with labels {grid.shape}")
-        # ω = 1 PG equals CFG (same seed): the ω axis makes no difference for cfg cells.
-        by_key = {(s["method"], s.get("omega", ""), s["seed"]): p for s, p in zip(sidecars, cells)}
+        r = run(steer, "sweep", *common, "--prompt", "a photo of sks cat", "--methods", "cfg", "--omegas", "0,0.5,1",
+                "--out-dir", str(tmp), "--name", "cfg-only")
+        cfg_only = [p for p in (tmp / "cfg-only").glob("*.png") if p.name != "grid.png"] if r.returncode == 0 else []
+        check(len(cfg_only) == 1, f"cfg over 3 ω values is one image ({len(cfg_only)})")
+        # ω = 1 PG equals CFG (same seed).
+        by_key = {(s["method"], s.get("omega") or "", s["seed"]): p for s, p in zip(sidecars, cells)}
         check(np.array_equal(pixels(by_key[("pg", "1", 1)]), pixels(by_key[("cfg", "", 1)])), "PG at ω = 1 gives the CFG image")
         check(not np.array_equal(pixels(by_key[("pg", "0", 1)]), pixels(by_key[("cfg", "", 1)])), "PG at ω = 0 differs from CFG")
 

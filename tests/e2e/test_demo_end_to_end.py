@@ -41,7 +41,8 @@ def decodes(path: Path) -> bool:
 
 def check_set(t: Report, folder: Path, name: str) -> list[str]:
     """An exported set: images that decode, one sidecar each, index and grid. Returns the image names."""
-    images = sorted(p.name for p in folder.glob("*.png") if p.name != "grid.png")
+    grids = sorted(p.name for p in folder.glob("grid*.png"))
+    images = sorted(p.name for p in folder.glob("*.png") if p.name not in grids)
     t.check(len(images) > 0, f"{name}: has images ({len(images)})")
     t.check(all(decodes(folder / i) for i in images), f"{name}: every image decodes")
     t.check(all(Image.open(folder / i).size == (64, 64) for i in images), f"{name}: images are 64x64")
@@ -51,6 +52,12 @@ def check_set(t: Report, folder: Path, name: str) -> list[str]:
     t.check(sorted(c["file"] for c in cells) == images, f"{name}: index.json lists every image ({len(cells)} of {len(images)})")
     t.check((folder / "index.csv").exists(), f"{name}: index.csv")
     t.check((folder / "grid.png").exists() and decodes(folder / "grid.png"), f"{name}: grid.png decodes")
+    prompts = next((len(a["labels"]) for a in index.get("axes", []) if a["name"] == "prompt"), 1)
+    prompt_grids = [g["file"] for g in index.get("prompt_grids", [])]
+    t.check(len(prompt_grids) == (prompts if prompts > 1 else 0)
+            and sorted(prompt_grids) == [g for g in grids if g != "grid.png"]
+            and all(decodes(folder / g) for g in prompt_grids),
+            f"{name}: one grid per prompt ({prompts} prompts), each decoding: {prompt_grids}")
     return images
 
 
@@ -95,6 +102,20 @@ def main() -> int:
         t.check(weak.exists(), f"AG's weak model, the checkpoint at step {demo['weak_step']}")
         sweep = check_set(t, out / "sweep", "sweep")
         base = check_set(t, out / "base-model", "base-model")
+        # Axes that do not apply are not repeated: ω changes PG only, so CFG and AG have one
+        # image per λ, seed and prompt (ω null in their sidecars and index entries), PG one per ω.
+        sweep_index = json.loads((out / "sweep" / "index.json").read_text())
+        sweep_cells = sweep_index.get("cells", [])
+        quick_grid = len(demo["lambdas"]) * len(demo["seeds"]) * demo["prompts"]
+        for method, per_omega in (("cfg", 1), ("ag", 1), ("pg", len(demo["omegas"]))):
+            own = [c for c in sweep_cells if c["settings"]["method"] == method]
+            t.check(len(own) == quick_grid * per_omega, f"sweep: {len(own)} {method} images (expected {quick_grid * per_omega})")
+            if method != "pg":
+                t.check(all(c["axis_values"].get("omega", "") is None and c["settings"]["omega"] is None for c in own),
+                        f"sweep: ω is null (not applicable) for {method}")
+        settings = [json.dumps({k: v for k, v in c["settings"].items() if k != "software_version"}, sort_keys=True)
+                    for c in sweep_cells]
+        t.check(len(set(settings)) == len(settings), "sweep: no two images have the same settings (no duplicate CFG images)")
         sidecar = json.loads((out / "sweep" / (Path(sweep[0]).stem + ".json")).read_text())
         settings = sidecar.get("settings", {})
         t.check("sks emblem" in settings.get("prompt", "") and settings.get("subject_name") == "sks-emblem.safetensors",

@@ -272,8 +272,18 @@ TEST_CASE("bitmap font: every printable ASCII character has a glyph") {
   CHECK(BitmapFont::glyph('A') != BitmapFont::glyph('B'));
 }
 
-TEST_CASE("bitmap font: non-ASCII becomes '?', text wraps and truncates") {
-  CHECK_EQ(to_font_text("λ=7.5 ω\t0.5"), "?=7.5 ? 0.5");
+TEST_CASE("bitmap font: λ and ω have glyphs of their own; other non-ASCII becomes '?'") {
+  const std::string lambda(1, BitmapFont::kLambda), omega(1, BitmapFont::kOmega);
+  CHECK_EQ(to_font_text("λ=7.5 ω\t0.5"), lambda + "=7.5 " + omega + " 0.5");
+  CHECK_EQ(to_font_text("3×4 – σ φ θ η"), std::string("3") + BitmapFont::kTimes + "4 - " + BitmapFont::kSigma + " " +
+                                              BitmapFont::kPhi + " " + BitmapFont::kTheta + " " + BitmapFont::kEta);
+  // Each symbol is drawn with ink, unlike '?', and ω is not the Latin 'w'.
+  for (char symbol : {BitmapFont::kLambda, BitmapFont::kOmega, BitmapFont::kSigma, BitmapFont::kPhi, BitmapFont::kTheta,
+                      BitmapFont::kEta, BitmapFont::kTimes})
+    CHECK(BitmapFont::glyph(symbol) != BitmapFont::glyph('?') && BitmapFont::glyph(symbol) != BitmapFont::glyph(' '));
+  CHECK(BitmapFont::glyph(BitmapFont::kOmega) != BitmapFont::glyph('w'));
+  CHECK_EQ(text_width(to_font_text("λ"), 1), text_width("x", 1));  // one glyph wide
+  CHECK_EQ(to_font_text("é ∅ 😀"), "? ? ?");
   CHECK_EQ(to_font_text("\xff\xfe ok"), "?? ok");
   const auto lines = wrap_text("the quick brown fox jumps", 10, 5);
   REQUIRE(lines.size() == 3u);

@@ -204,18 +204,25 @@ TEST_CASE("export: images, sidecars, PNG parameters, index and grid") {
 
   // grid.png: the expected layout, each cell where its axis position puts it, labels drawn.
   const ImageRGBA8 grid = read_image(final_folder / "grid.png");
-  const GridSpec spec = sweep_grid_spec("lambda vs method", kAxes, cells[0].settings, cells.size());
+  GridSpec spec = sweep_grid_spec("lambda vs method", kAxes, cells[0].settings, cells.size());
   CHECK_EQ(spec.columns, 3u);
   CHECK_EQ(spec.rows, 2u);
+  // 64 px images are enlarged 4 times by default (to 256 px), each pixel a 4x4 block.
+  spec.image_upscale = grid_upscale_factor(SweepExportOptions{}.grid_upscale, 64);
+  REQUIRE(spec.image_upscale == 4);
+  const int u = spec.image_upscale;
   const GridGeometry g = measure_grid(spec, 64, 64);
   CHECK_EQ(grid.width, g.width);
   CHECK_EQ(grid.height, g.height);
+  CHECK_EQ(g.cell_width, 256);
   for (const SweepCell& cell : cells) {
     const int x0 = g.cell_x(cell.axis_position[0]), y0 = g.cell_y(sweep_grid_row(kAxes, cell.axis_position));
     for (int y = 0; y < 64; y += 7)
       for (int x = 0; x < 64; x += 5)
-        CHECK_MSG(std::equal(grid.pixel(x0 + x, y0 + y), grid.pixel(x0 + x, y0 + y) + 4, cell.image.pixel(x, y)),
-                  "grid pixel " << x << "," << y << " of cell " << cell.index);
+        for (int corner : {0, u - 1})
+          CHECK_MSG(std::equal(grid.pixel(x0 + x * u + corner, y0 + y * u + corner),
+                               grid.pixel(x0 + x * u + corner, y0 + y * u + corner) + 4, cell.image.pixel(x, y)),
+                    "grid pixel " << x << "," << y << " of cell " << cell.index);
   }
   CHECK(g.header_height > 0);
   CHECK(has_ink(grid, 0, 0, grid.width, g.header_height, kGridHeaderBackground));
@@ -411,6 +418,91 @@ TEST_CASE("export: cells must fit the axes and not repeat") {
   CHECK(fs::is_empty(temp.path()));
 }
 
+TEST_CASE("export: a cell the omega axis does not apply to is written once, null for omega, spanning the grid") {
+  // ω (columns) x method (rows): CFG stands for every ω, PG has one cell per ω.
+  const std::vector<SweepAxis> axes = {{"omega", {"0", "0.5", "1"}}, {"method", {"cfg", "pg"}}};
+  std::vector<SweepCell> cells;
+  auto add_cell = [&](size_t column, size_t row, const std::string& method, const std::string& omega) {
+    SweepCell cell;
+    cell.index = cells.size();
+    cell.axis_position = {column, row};
+    cell.settings.method = method;
+    cell.settings.omega = omega;
+    cell.settings.width = cell.settings.height = 64;
+    cell.image = pattern_image(cell.index);
+    cells.push_back(std::move(cell));
+  };
+  add_cell(kAxisNotApplicable, 0, "cfg", "");
+  for (size_t w = 0; w < 3; ++w) add_cell(w, 1, "pg", axes[0].labels[w]);
+
+  TempFolder temp;
+  SweepExportOptions options;
+  options.parent_folder = temp.path();
+  options.set_name = "omega";
+  SweepExporter exporter;
+  exporter.begin(options, axes);
+  // The CFG cell claims its whole row: a second cell in that row is refused.
+  for (const SweepCell& cell : cells) exporter.add(cell);
+  SweepCell again = cells[1];
+  again.index = 9;
+  again.axis_position = {1, 0};
+  CHECK_THROWS_WITH(exporter.add(again), "same axis position", "cell 0");
+  exporter.begin(options, axes);
+  for (const SweepCell& cell : cells) exporter.add(cell);
+  const fs::path folder = exporter.finish();
+
+  size_t images = 0;
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.path().extension() == ".png" && entry.path().filename() != "grid.png") ++images;
+  CHECK_EQ(images, size_t(4));  // 1 CFG + 3 PG, not 3 + 3
+  const json::Value index = json::parse(read_text(folder / "index.json"));
+  const json::Array& listed = index.at("cells").as_array();
+  REQUIRE(listed.size() == 4u);
+  CHECK(listed[0].at("axis_values").at("omega").is_null());
+  CHECK(listed[0].at("axis_position").as_array()[0].is_null());
+  CHECK(listed[0].at("settings").at("omega").is_null());
+  CHECK_EQ(listed[0].at("axis_values").at("method").as_string(), "cfg");
+  CHECK_EQ(listed[2].at("axis_values").at("omega").as_string(), "0.5");  // the control: PG's ω
+  CHECK_EQ(listed[2].at("settings").at("omega").as_string(), "0.5");
+  const json::Value sidecar = json::parse(read_text(folder / listed[0].at("sidecar").as_string()));
+  CHECK(sidecar.at("axis_values").at("omega").is_null());
+  CHECK(sidecar.at("axis_position").as_array()[0].is_null());
+  CHECK(settings_from_json(sidecar.at("settings")) == cells[0].settings);  // null reads back as ""
+  const std::string csv = read_text(folder / "index.csv");
+  CHECK(csv.find("\r\n0," + listed[0].at("file").as_string() + ",,cfg,") != std::string::npos);
+
+  // The grid: the CFG image once, centred across the three ω columns of its row, on the
+  // span band; PG's three images in the row below.
+  const ImageRGBA8 grid = read_image(folder / "grid.png");
+  GridSpec spec = sweep_grid_spec("omega", axes, cells[0].settings, cells.size());
+  spec.image_upscale = grid_upscale_factor(0, 64);
+  const int u = spec.image_upscale;
+  const GridGeometry g = measure_grid(spec, 64, 64);
+  REQUIRE(grid.width == g.width);
+  const int span = g.span_width(3);
+  const int x0 = g.cell_x(0) + (span - 64 * u) / 2, y0 = g.cell_y(0);
+  CHECK(std::equal(grid.pixel(x0 + 10 * u, y0 + 20 * u), grid.pixel(x0 + 10 * u, y0 + 20 * u) + 4, cells[0].image.pixel(10, 20)));
+  const uint8_t* band = grid.pixel(g.cell_x(0) + 1, y0 + 1);
+  CHECK(band[0] == kGridSpanBand.r && band[1] == kGridSpanBand.g);  // not "missing" grey
+  for (size_t w = 0; w < 3; ++w) {
+    const SweepCell& pg = cells[1 + w];
+    const int px = g.cell_x(w) + 10 * u, py = g.cell_y(1) + 20 * u;
+    CHECK(std::equal(grid.pixel(px, py), grid.pixel(px, py) + 4, pg.image.pixel(10, 20)));
+  }
+}
+
+TEST_CASE("export: only the first axis may not apply to a cell") {
+  TempFolder temp;
+  SweepExportOptions options;
+  options.parent_folder = temp.path();
+  SweepExporter exporter;
+  exporter.begin(options, kAxes);
+  SweepCell cell = make_cells()[0];
+  cell.axis_position = {0, kAxisNotApplicable};
+  CHECK_THROWS_WITH(exporter.add(cell), "\"method\" does not apply", "first axis");
+  CHECK(fs::is_empty(temp.path()));
+}
+
 TEST_CASE("export: a partly filled sweep exports, with missing grid cells") {
   TempFolder temp;
   const std::vector<SweepCell> cells = make_cells();
@@ -425,10 +517,167 @@ TEST_CASE("export: a partly filled sweep exports, with missing grid cells") {
   REQUIRE(index.at("cells").as_array().size() == 2u);
   CHECK_EQ(index.at("cells").as_array()[0].at("index").as_int(), 0);
   const ImageRGBA8 grid = read_image(folder / "grid.png");
-  const GridGeometry g = measure_grid(sweep_grid_spec("sweep", kAxes, cells[0].settings, 2), 64, 64);
+  GridSpec spec = sweep_grid_spec("sweep", kAxes, cells[0].settings, 2);
+  spec.image_upscale = grid_upscale_factor(0, 64);
+  const GridGeometry g = measure_grid(spec, 64, 64);
   CHECK_EQ(grid.width, g.width);
   const uint8_t* missing = grid.pixel(g.cell_x(2) + 1, g.cell_y(0) + 1);
   CHECK_EQ(static_cast<int>(missing[0]), static_cast<int>(kGridMissingCell.r));
+}
+
+// ------------------------------------------------------------------ exports ready to show
+
+namespace {
+
+// Whether the wrapped lines hold the text (wrapping breaks lines at spaces).
+bool has_line_containing(const std::vector<std::string>& lines, const std::string& utf8) {
+  std::string joined;
+  for (const auto& l : lines) joined += (joined.empty() ? "" : " ") + l;
+  return joined.find(to_font_text(utf8)) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("grid header: model, subject, prompt, the axes and the fixed settings, in λ and ω") {
+  const std::vector<SweepAxis> axes = {{"omega", {"0", "0.5"}}, {"lambda", {"3", "5"}}};
+  CellSettings shared = make_cells()[0].settings;
+  shared.method = "pg";
+  const GridSpec spec = sweep_grid_spec("my set", axes, shared, 4);
+  const GridGeometry g = measure_grid(spec, 256, 256);
+  for (const char* line : {"my set", "model: tiny-sd", "subject: sks_dog (strength 0.75)", "prompt: a photo of sks dog",
+                           "columns: ω | rows: λ", "method: pg", "seed: 1000", "64x64"})
+    CHECK_MSG(has_line_containing(g.header_text, line), line << " is not in the grid's header");
+  // λ and ω are drawn with their own glyphs, never '?' (only the prompt's "é" has no glyph).
+  for (const auto& line : g.header_text)
+    if (line.find("caf") == std::string::npos) CHECK_MSG(line.find('?') == std::string::npos, line);
+  CHECK_EQ(g.row_text[0][0], to_font_text("λ: 3"));
+  CHECK(!has_line_containing(g.header_text, "λ: 7.5"));  // λ is an axis here, not a fixed setting
+  CHECK(g.header_height >= static_cast<int>(g.header_text.size()) * BitmapFont::kLineHeight * g.text_scale);
+}
+
+TEST_CASE("grid labels: two prompts that differ only at the end are never cut to the same text") {
+  const std::string common = "a photo of sks dog sitting on a red blanket in a sunny park with trees and a lake behind it, ";
+  const std::vector<std::string> prompts = {common + "oil painting", common + "watercolour"};
+  // The control: plain wrapping at this size cuts both to the same lines.
+  REQUIRE(wrap_text("prompt: " + prompts[0], 20, 3) == wrap_text("prompt: " + prompts[1], 20, 3));
+  const auto distinct = wrap_labels_distinct({"prompt: " + prompts[0], "prompt: " + prompts[1]}, 20, 3);
+  CHECK(distinct[0] != distinct[1]);
+  CHECK_MSG(distinct[1].back().find("water") != std::string::npos || distinct[1][1].find("water") != std::string::npos,
+            distinct[1].back());
+  // Equal labels stay equal; labels already apart are untouched.
+  CHECK(wrap_labels_distinct({"same", "same"}, 20, 3)[0] == wrap_labels_distinct({"same", "same"}, 20, 3)[1]);
+  CHECK((wrap_labels_distinct({"cat", "dog"}, 20, 3)[1] == std::vector<std::string>{"dog"}));
+  // Through a grid: prompt rows beside 64 px cells.
+  const std::vector<SweepAxis> axes = {{"seed", {"1", "2"}}, {"prompt", prompts}};
+  GridSpec spec = sweep_grid_spec("prompts", axes, CellSettings{}, 4);
+  spec.text_scale = 1;
+  const GridGeometry g = measure_grid(spec, 64, 64);
+  REQUIRE(g.row_text.size() == 2u);
+  CHECK(g.row_text[0] != g.row_text[1]);
+  // Labels that differ in their middle only and cannot show it are numbered.
+  const auto numbered = wrap_labels_distinct(
+      {"x" + std::string(200, 'a') + "1" + std::string(200, 'a'), "x" + std::string(200, 'a') + "2" + std::string(200, 'a')}, 6,
+      1);
+  CHECK(numbered[0] != numbered[1]);
+}
+
+TEST_CASE("grids: one per prompt when a sweep has several, each decoding, listed in index.json") {
+  const std::vector<SweepAxis> axes = {{"lambda", {"3", "7.5"}}, {"prompt", {"a photo of sks dog", "sks dog on the beach"}}};
+  TempFolder temp;
+  SweepExportOptions options;
+  options.parent_folder = temp.path();
+  options.set_name = "two prompts";
+  SweepExporter exporter;
+  exporter.begin(options, axes);
+  size_t index = 0;
+  for (size_t l = 0; l < 2; ++l)
+    for (size_t p = 0; p < 2; ++p) {
+      SweepCell cell;
+      cell.index = index;
+      cell.axis_position = {l, p};
+      cell.settings.lambda = l == 0 ? 3 : 7.5;
+      cell.settings.prompt = axes[1].labels[p];
+      cell.settings.width = cell.settings.height = 64;
+      cell.image = pattern_image(index++);
+      exporter.add(cell);
+    }
+  const fs::path folder = exporter.finish();
+  const json::Value listed = json::parse(read_text(folder / "index.json")).at("prompt_grids");
+  REQUIRE(listed.as_array().size() == 2u);
+  for (size_t p = 0; p < 2; ++p) {
+    const std::string file = "grid-prompt-" + std::to_string(p + 1) + ".png";
+    CHECK_EQ(listed.as_array()[p].at("file").as_string(), file);
+    CHECK_EQ(listed.as_array()[p].at("prompt").as_string(), axes[1].labels[p]);
+    REQUIRE(fs::exists(folder / file));
+    const ImageRGBA8 grid = read_image(folder / file);
+    // λ along the columns, one row; its header names its prompt in full.
+    GridSpec spec = sweep_grid_spec("two prompts - prompt " + std::to_string(p + 1), {axes[0]}, CellSettings{}, 2);
+    CHECK_EQ(spec.rows, 1u);
+    CellSettings shared;
+    shared.prompt = axes[1].labels[p];
+    shared.lambda = 3;
+    shared.width = shared.height = 64;
+    spec = sweep_grid_spec("two prompts - prompt " + std::to_string(p + 1), {axes[0]}, shared, 2);
+    spec.image_upscale = grid_upscale_factor(0, 64);
+    const GridGeometry g = measure_grid(spec, 64, 64);
+    CHECK(has_line_containing(g.header_text, "prompt: " + axes[1].labels[p]));
+    CHECK_EQ(grid.width, g.width);
+    CHECK_EQ(grid.height, g.height);
+    // The second column holds the λ 7.5 cell of this prompt.
+    const int u = spec.image_upscale;
+    const ImageRGBA8 expected = pattern_image(2 + p);
+    CHECK(std::equal(grid.pixel(g.cell_x(1) + 5 * u, g.cell_y(0) + 9 * u),
+                     grid.pixel(g.cell_x(1) + 5 * u, g.cell_y(0) + 9 * u) + 4, expected.pixel(5, 9)));
+  }
+  // One prompt: no per-prompt grids.
+  TempFolder single;
+  options.parent_folder = single.path();
+  exporter.begin(options, {axes[0]});
+  SweepCell cell;
+  cell.axis_position = {0};
+  cell.settings.width = cell.settings.height = 64;
+  cell.image = pattern_image(0);
+  exporter.add(cell);
+  const fs::path one = exporter.finish();
+  CHECK(!fs::exists(one / "grid-prompt-1.png"));
+  CHECK(json::parse(read_text(one / "index.json")).at("prompt_grids").as_array().empty());
+}
+
+TEST_CASE("grid upscale: whole-number factors, each pixel an exact block") {
+  CHECK_EQ(grid_upscale_factor(0, 64), 4);   // automatic: at least 256 px
+  CHECK_EQ(grid_upscale_factor(0, 100), 3);  // 300 px
+  CHECK_EQ(grid_upscale_factor(0, 256), 1);
+  CHECK_EQ(grid_upscale_factor(0, 512), 1);
+  CHECK_EQ(grid_upscale_factor(1, 64), 1);  // asked for none
+  CHECK_EQ(grid_upscale_factor(2, 64), 2);
+  CHECK_EQ(grid_upscale_factor(0, 64, 128), 2);  // never past the largest cell
+  const ImageRGBA8 small = pattern_image(3);
+  const ImageRGBA8 big = upscale_nearest(small, 3);
+  REQUIRE(big.width == 3 * small.width);
+  REQUIRE(big.height == 3 * small.height);
+  bool exact = true;
+  for (int y = 0; y < big.height; ++y)
+    for (int x = 0; x < big.width; ++x)
+      exact = exact && std::equal(big.pixel(x, y), big.pixel(x, y) + 4, small.pixel(x / 3, y / 3));
+  CHECK(exact);
+  CHECK(upscale_nearest(small, 1).pixels == small.pixels);
+  // Through the exporter: --grid-upscale 3 makes 192 px cells holding the blocks.
+  TempFolder temp;
+  SweepExportOptions options;
+  options.grid_upscale = 3;
+  const fs::path folder = export_sweep(temp.path(), "upscaled", options);
+  const ImageRGBA8 grid = read_image(folder / "grid.png");
+  GridSpec spec = sweep_grid_spec("upscaled", kAxes, make_cells()[0].settings, 6);
+  spec.image_upscale = 3;
+  const GridGeometry g = measure_grid(spec, 64, 64);
+  CHECK_EQ(g.cell_width, 192);
+  CHECK_EQ(grid.width, g.width);
+  const ImageRGBA8 first = make_cells()[0].image;
+  for (int y = 0; y < 64; y += 9)
+    for (int x = 0; x < 64; x += 7)
+      for (int d = 0; d < 3; ++d)
+        CHECK(std::equal(grid.pixel(g.cell_x(0) + 3 * x + d, g.cell_y(0) + 3 * y + d),
+                         grid.pixel(g.cell_x(0) + 3 * x + d, g.cell_y(0) + 3 * y + d) + 4, first.pixel(x, y)));
 }
 
 STEER_TEST_MAIN()

@@ -1,5 +1,6 @@
 // Sweep plans, ω schedules and guidance settings: pure value logic, no model.
 #include <cmath>
+#include <set>
 
 #include "core/common/error.h"
 #include "core/generation/sweep_plan.h"
@@ -42,16 +43,54 @@ TEST_CASE("a sweep enumerates method x lambda x omega x seed x prompt, omega as 
   CHECK_EQ(axes[0].name, std::string("omega"));
   CHECK_EQ(axes[1].name, std::string("method"));
   CHECK_EQ(axes[2].name, std::string("seed"));
+  // CFG declares no ω: one CFG cell per seed, spanning the ω columns; PG one per ω and seed.
   auto cells = plan.cells();
-  REQUIRE(cells.size() == 12);
-  CHECK(cells[0].request.guidance.method == GuidanceMethod::Cfg);
+  REQUIRE(cells.size() == 8);
+  CHECK_EQ(plan.full_grid_size(), size_t(12));
+  for (size_t i = 0; i < cells.size(); ++i) CHECK_EQ(cells[i].index, i);
+  CHECK(cells[0].request.guidance.method == GuidanceMethod::Cfg && cells[0].request.seed == 1);
   CHECK(cells[1].request.guidance.method == GuidanceMethod::Cfg && cells[1].request.seed == 2);
+  CHECK((cells[0].position == std::vector<size_t>{kAxisNotApplicable, 0, 0}));
+  CHECK((cells[1].position == std::vector<size_t>{kAxisNotApplicable, 0, 1}));
   CHECK(cells[2].request.guidance.method == GuidanceMethod::Personalization);
-  CHECK(cells[11].request.guidance.omega.start == 1.0 && cells[11].request.seed == 2);
+  CHECK((cells[2].position == std::vector<size_t>{0, 1, 0}));
+  CHECK(cells[7].request.guidance.omega.start == 1.0 && cells[7].request.seed == 2);
+  CHECK((cells[7].position == std::vector<size_t>{2, 1, 1}));
   for (const auto& c : cells) CHECK(c.request.guidance.scale == 5.0);
-  // CFG ignores ω: its cells along the ω axis are the same image, computed once.
-  CHECK_EQ(reproducibility_key(cells[0].request), reproducibility_key(cells[4].request));
-  CHECK(reproducibility_key(cells[2].request) != reproducibility_key(cells[6].request));
+  // The CFG cell carries the base ω, not one of the axis's values.
+  CHECK_EQ(cells[0].request.guidance.omega.to_string(), plan.base.guidance.omega.to_string());
+  // No two cells are the same image.
+  std::set<std::string> keys;
+  for (const auto& c : cells) keys.insert(reproducibility_key(c.request));
+  CHECK_EQ(keys.size(), cells.size());
+}
+
+TEST_CASE("axes that do not apply are not repeated: cfg x 3 omegas is 1 cell, pg x 3 is 3") {
+  SweepPlan plan;
+  plan.base.prompt = "a photo of sks mug";
+  plan.omegas = {"0", "0.5", "1"};
+  plan.methods = {"cfg"};
+  CHECK_EQ(plan.cells().size(), size_t(1));
+  CHECK_EQ(plan.cells()[0].position[0], kAxisNotApplicable);
+  plan.methods = {"pg"};  // the control: ω changes PG's image
+  CHECK_EQ(plan.cells().size(), size_t(3));
+  for (const auto& c : plan.cells()) CHECK(c.position[0] != kAxisNotApplicable);
+  // AG's weak model carries its own ω (omega:W), so the ω axis does not apply to AG either.
+  plan.methods = {"ag"};
+  plan.base.guidance.weak = WeakModel::parse("omega:0.5");
+  CHECK_EQ(plan.cells().size(), size_t(1));
+  // λ changes every method's image: CFG over λ x ω is one cell per λ.
+  plan.methods = {"cfg"};
+  plan.lambdas = {3, 5};
+  const auto cells = plan.cells();
+  REQUIRE(cells.size() == 2);
+  CHECK(cells[0].request.guidance.scale == 3.0 && cells[1].request.guidance.scale == 5.0);
+  // With λ as the only axis (no ω axis), nothing is spanned; nearly equal λ are two images.
+  SweepPlan lambdas;
+  lambdas.base.prompt = "x";
+  lambdas.lambdas = {7.5, 7.5000001};
+  REQUIRE(lambdas.cells().size() == 2);
+  CHECK(lambdas.cells()[1].position[0] == 1);
 }
 
 TEST_CASE("a sweep file with a typo is refused, naming the key and the known ones") {

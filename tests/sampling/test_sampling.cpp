@@ -51,7 +51,7 @@ bool near(double a, double b, double tol) { return std::abs(a - b) <= tol; }
 
 #define CHECK_NEAR(a, b, tol) CHECK_MSG(near((a), (b), (tol)), #a " = " << (a) << ", expected " << (b) << " +- " << (tol))
 
-TEST_CASE("SD schedule matches the spec's reference values (§5.1, §9)") {
+TEST_CASE("SD schedule matches the spec's reference values (docs/model-notes.md §6.1)") {
   const NoiseSchedule s = sd15();
   const auto& ac = s.alphas_cumprod();
   const auto& sig = s.sigmas();
@@ -86,7 +86,7 @@ TEST_CASE("class defaults fill keys the config lacks (DDIMScheduler's for an emp
   CHECK_EQ(s.config().steps_offset, 0);
 }
 
-TEST_CASE("timestep spacings (§5.3, §9)") {
+TEST_CASE("timestep spacings (docs/model-notes.md §6.5)") {
   const NoiseSchedule s = sd15();
   // DDIM, class default "leading", steps_offset 1: 981, 961, ..., 21, 1.
   auto ddim50 = timesteps(*sampler(s, SamplerKind::Ddim, 50));
@@ -137,7 +137,7 @@ TEST_CASE("SDXL's Euler (leading/30): t0 = 958, init_noise_sigma = 11.5203; Karr
   CHECK_NEAR(lin->sigma(0), 14.614655, 1e-5);
 }
 
-TEST_CASE("DPM++ 2M Karras / 20 steps: the spec's sigmas and rounded timesteps (§5.8)") {
+TEST_CASE("DPM++ 2M Karras / 20 steps: the spec's sigmas and rounded timesteps (docs/model-notes.md §6.9, §6.10)") {
   auto s = sampler(sd15(), SamplerKind::DpmPlusPlus2M, 20, true);
   const double sig[] = {14.6147, 11.7254, 9.3402, 7.3836, 5.7894, 4.4998, 3.4648, 2.6408, 1.9909, 1.4832,
                         1.0908,  0.7909,  0.5647, 0.3964, 0.2730, 0.1842, 0.1213, 0.0779, 0.0485, 0.0292};
@@ -164,7 +164,7 @@ TEST_CASE("init_noise_sigma and input scaling per sampler") {
   CHECK_THROWS_WITH(euler->timestep(10), "outside 0..9");
 }
 
-TEST_CASE("parametrisation: the ε, v and x0 forms agree with each other (§5.2)") {
+TEST_CASE("parametrisation: the ε, v and x0 forms agree with each other (docs/model-notes.md §6.3)") {
   const at::Tensor x0 = at::randn({2, 4, 3, 3}, at::kDouble), eps = at::randn({2, 4, 3, 3}, at::kDouble);
   const float ab = 0.3f;  // ᾱ
   const double a = std::sqrt(double(ab)), b = std::sqrt(1.0 - double(ab));

@@ -461,4 +461,64 @@ TEST_CASE("The board's words: labels as grid.png has them, and every setting of 
   CHECK(steer::ui::column_labels(BoardModel{}).isEmpty());
 }
 
+TEST_CASE("Axes that do not apply are not repeated: one CFG cell spans the ω columns") {
+  BoardModel model;
+  model.setBaseRequest(base_request());
+  model.setSubject(lora_subject());
+  BoardAxisTexts axes;
+  axes.methods = "cfg, pg";
+  axes.omegas = "0, 0.5, 0.75";
+  axes.seeds = "1, 2";
+  model.setAxisTexts(axes);
+  model.startRun(model.planToRun(), "/models/sd1-tiny", "run-span");
+  // ω (3 columns) × method × seed (4 rows): 2 CFG cells (one per seed) + 6 PG cells.
+  REQUIRE(model.cellCount() == 8);
+  CHECK_EQ(model.columnCount(), 3);
+  CHECK_EQ(model.rowCount(), 4);
+  const int cfg_seed_2 = model.cellAt(0, 1);
+  REQUIRE(cfg_seed_2 >= 0);
+  CHECK(model.cell(cfg_seed_2).request.guidance.method == steer::GuidanceMethod::Cfg);
+  CHECK_EQ(model.cell(cfg_seed_2).request.seed, int64_t(2));
+  CHECK((model.place(cfg_seed_2) == GridPlace{0, 1, 3}));
+  for (int column = 0; column < 3; ++column) CHECK_EQ(model.cellAt(column, 1), cfg_seed_2);
+  const int pg = model.cellAt(2, 3);  // the control: PG ω 0.75, seed 2, one column
+  CHECK((model.place(pg) == GridPlace{2, 3, 1}));
+  CHECK_EQ(model.cell(pg).request.guidance.omega.to_string(), std::string("0.75"));
+  // Moving right from the spanning cell goes to the next cell, not to itself.
+  model.selectCell(model.cellAt(0, 0));
+  CHECK_EQ(model.cellMovedBy(1, 0), cfg_seed_2);
+  model.selectCell(cfg_seed_2);
+  CHECK_EQ(model.cellMovedBy(1, 0), model.cellAt(0, 2));
+  CHECK_EQ(model.cellMovedBy(-1, 0), model.cellAt(0, 0));
+  const QString text = steer::ui::cell_settings_text(model, cfg_seed_2);
+  CHECK_MSG(text.contains(QStringLiteral("ω: – (does not apply to CFG)")), text.toStdString());
+
+  // A board saved before this rule (version 1) numbered the full grid, CFG once per ω: its
+  // cells, selection and A/B land on the cells at the same grid places.
+  steer::json::Value old = model.toJson();
+  old.set("version", 1);
+  steer::json::Array cells;
+  for (int number = 0; number < 12; ++number)
+    cells.push_back(steer::json::Object{{"index", number}, {"favourite", number == 11}, {"seconds", 1.0 + number}});
+  old.set("cells", std::move(cells));
+  old.set("current", 11);  // ω 0.75, pg, seed 2
+  old.set("selection", steer::json::Array{5, 11});
+  old.set("a", 4);  // ω 0.5, cfg, seed 1: the CFG cell of seed 1
+  old.set("b", 0);  // ω 0, cfg, seed 1: the same cell
+  BoardModel reopened;
+  reopened.fromJson(old);
+  REQUIRE(reopened.cellCount() == 8);
+  CHECK_EQ(reopened.currentCell(), pg);
+  CHECK(reopened.cell(pg).favourite);
+  CHECK_EQ(reopened.cell(pg).seconds, 12.0);
+  CHECK((reopened.selectedCells() == std::vector<int>{cfg_seed_2, pg}));  // 5: ω 0.5, cfg, seed 2
+  CHECK_EQ(reopened.comparisonA(), reopened.cellAt(0, 0));
+  CHECK_EQ(reopened.comparisonB(), -1);
+  // Today's form keeps its own numbers.
+  BoardModel again;
+  again.fromJson(reopened.toJson());
+  CHECK_EQ(again.currentCell(), pg);
+  CHECK(again.cell(pg).favourite);
+}
+
 STEER_TEST_MAIN()

@@ -27,6 +27,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -636,6 +637,83 @@ TEST_CASE("A 2x2 board fills cell by cell; favourites, A/B, saving, reopening, r
         without_seconds(steer::json::parse(read_text(cli / "index.json"))).dump());
   const auto grid_a = steer::read_image(all / "grid.png"), grid_b = steer::read_image(cli / "grid.png");
   CHECK_MSG(same_pixels(grid_a, grid_b), "grid.png differs from steer sweep's by " << max_difference(grid_a, grid_b));
+  dialog->close();
+}
+
+TEST_CASE("Axes that do not apply are not repeated: one CFG cell across the ω columns, computed and exported once") {
+  EngineBridge& bridge = engine();
+  CompareBoard board(bridge);
+  board.resize(1280, 860);
+  board.show();
+  REQUIRE(QTest::qWaitForWindowExposed(&board));
+  board.setBaseRequest(base_request());
+  board.setSubject(lora_subject());
+  steer::ui::BoardAxisTexts axes;
+  axes.methods = "cfg, pg";
+  axes.omegas = "0, 0.5, 0.75";
+  board.setAxisTexts(axes);
+  board.setOutputFolder(scratch() / "board-omega");
+  int generated = 0;
+  QObject scope;
+  QObject::connect(&bridge, &EngineBridge::jobImage, &scope, [&](quint64, int, const steer::GenerationResult&) { ++generated; });
+  REQUIRE(board.run());
+  REQUIRE(wait_idle(board));
+  CHECK_MSG(board.errorText().isEmpty(), str(board.errorText()));
+  // 1 CFG cell + 3 PG cells (not 3 + 3), each generated once.
+  REQUIRE(board.cellCount() == 4);
+  CHECK_EQ(generated, 4);
+  CHECK_EQ(board.columnCount(), 3);
+  CHECK_EQ(board.rowCount(), 2);
+  std::vector<int> cfg, pg;
+  for (int i = 0; i < board.cellCount(); ++i) {
+    CHECK(board.cell(i).hasImage());
+    (board.cell(i).request.guidance.method == steer::GuidanceMethod::Cfg ? cfg : pg).push_back(i);
+  }
+  REQUIRE(cfg.size() == 1u);
+  CHECK_EQ(pg.size(), 3u);
+  for (int column = 0; column < 3; ++column) CHECK_EQ(board.cellAt(column, 0), cfg[0]);
+  // Shown once, centred across the ω columns: above the middle PG cell, as wide as one cell.
+  BoardCellView* cfg_view = board.cellView(cfg[0]);
+  BoardCellView* middle = board.cellView(board.cellAt(1, 1));
+  REQUIRE(cfg_view != nullptr);
+  REQUIRE(middle != nullptr);
+  const QPoint cfg_centre = cfg_view->mapTo(&board, cfg_view->rect().center());
+  const QPoint middle_centre = middle->mapTo(&board, middle->rect().center());
+  CHECK_MSG(std::abs(cfg_centre.x() - middle_centre.x()) <= 2, cfg_centre.x() << " vs " << middle_centre.x());
+  CHECK(cfg_centre.y() < middle_centre.y());
+  CHECK_EQ(cfg_view->width(), middle->width());
+  CHECK_MSG(board.cellSettingsText(cfg[0]).contains(QStringLiteral("ω: – (does not apply to CFG)")),
+            str(board.cellSettingsText(cfg[0])));
+  // The control: a PG cell names its ω.
+  CHECK(board.cellSettingsText(board.cellAt(2, 1)).contains(QStringLiteral("ω: 0.75")));
+
+  // Exported once: 4 images, the CFG entry's ω null.
+  QPointer<ExportDialog> dialog = board.openExportDialog();
+  REQUIRE(dialog);
+  const fs::path set = export_through_dialog(*dialog, scratch() / "exports-omega", QStringLiteral("omega"), 0);
+  const SetFiles files = list_set(set);
+  CHECK_EQ(files.images.size(), 4u);
+  CHECK(files.grid);
+  const steer::json::Value index = steer::json::parse(read_text(set / "index.json"));
+  int cfg_entries = 0;
+  for (const auto& entry : index.at("cells").as_array()) {
+    if (entry.at("settings").at("method").as_string() != "cfg") continue;
+    ++cfg_entries;
+    CHECK(entry.at("axis_values").at("omega").is_null());
+  }
+  CHECK_EQ(cfg_entries, 1);
+
+  // The dialog's grid enlargement: automatic by default; 1 keeps the 64 px images, 3 makes
+  // 192 px cells (three columns: at least 3 × 128 px wider).
+  auto* upscale = child<QSpinBox>(dialog, "gridUpscaleSpin");
+  CHECK_EQ(upscale->value(), 0);
+  upscale->setValue(1);
+  const fs::path plain = export_through_dialog(*dialog, scratch() / "exports-omega", QStringLiteral("plain"), 0);
+  upscale->setValue(3);
+  const fs::path enlarged = export_through_dialog(*dialog, scratch() / "exports-omega", QStringLiteral("enlarged"), 0);
+  const steer::ImageRGBA8 plain_grid = steer::read_image(plain / "grid.png");
+  const steer::ImageRGBA8 enlarged_grid = steer::read_image(enlarged / "grid.png");
+  CHECK_MSG(enlarged_grid.width >= plain_grid.width + 3 * 128, plain_grid.width << " -> " << enlarged_grid.width);
   dialog->close();
 }
 

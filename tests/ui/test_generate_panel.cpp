@@ -12,9 +12,11 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QPixmap>
@@ -31,13 +33,20 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "core/export/a1111_parameters.h"
+#include "core/export/sweep_record.h"
+#include "core/formats/json.h"
 #include "core/generation/generation_request.h"
+#include "core/generation/request_json.h"
 #include "core/generation/sweep_plan.h"
 #include "tests/support/test_harness.h"
 #include "ui/engine/engine_thread.h"
@@ -56,6 +65,9 @@
 namespace fs = std::filesystem;
 using steer::ui::EngineBridge;
 using steer::ui::GeneratePanel;
+using steer::ui::HistoryStrip;
+using steer::ui::to_path;
+using steer::ui::to_qimage;
 using steer::ui::to_qstring;
 
 namespace {
@@ -68,6 +80,13 @@ std::string str(const QString& s) { return s.toStdString(); }
 fs::path env_path(const char* name) {
   const char* value = std::getenv(name);
   return value ? fs::path(value) : fs::path();
+}
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 fs::path tiny_model_folder() { return env_path("STEER_FIXTURES") / "parity" / "sd1-tiny"; }
 fs::path lora_file() { return env_path("STEER_FIXTURES") / "lora" / "sd1_lora_diffusers.safetensors"; }
@@ -312,8 +331,9 @@ TEST_CASE("A PG image previews every step and equals steer generate's pixels") {
                    [&](quint64, int, const steer::GenerationResult& r) { delivered = r, ++images; });
   QImage emitted_image;
   steer::GenerationRequest emitted_request;
-  QObject::connect(&panel, &GeneratePanel::imageGenerated, &scope,
-                   [&](const QImage& image, const steer::GenerationRequest& r) { emitted_image = image, emitted_request = r; });
+  QObject::connect(&panel, &GeneratePanel::imageGenerated, &scope, [&](const steer::ui::KeptImage& kept) {
+    emitted_image = steer::ui::to_qimage(kept.pixels), emitted_request = kept.request;
+  });
 
   LoopGapMeter meter;
   meter.start();
@@ -491,11 +511,16 @@ TEST_CASE("Invalid settings are refused before submitting, naming the setting") 
   CHECK(!message->isVisible());
 
   enter_settings(panel);
+  // A typed 65 snaps to a whole latent cell (tests/ui/test_native_size.cpp); a side set
+  // through setValue (as a request from a project is) stays, and Generate names it with the
+  // nearest sides of the model's latent factor.
+  panel.setModelGeometry(64, 8);
   child<QSpinBox>(&panel, "width")->setValue(65);
   QTest::mouseClick(generate, Qt::LeftButton);
   CHECK(!panel.isGenerating());
   CHECK(message->isVisible());
-  CHECK_MSG(message->text().contains(QLatin1String("width 65")), str(message->text()));
+  CHECK_MSG(message->text().contains(QLatin1String("width 65")) && message->text().contains(QLatin1String("use 64 or 72")),
+            str(message->text()));
   std::cout << "  refused: " << str(message->text()) << "\n";
 
   child<QSpinBox>(&panel, "width")->setValue(64);
@@ -552,10 +577,10 @@ TEST_CASE("Use these settings gives back the exact request, and the same image")
   REQUIRE(wait_idle(panel));
   auto* history = panel.historyStrip();
   REQUIRE(history->entryCount() == 2);
-  const steer::GenerationRequest first = history->entry(0).request;
+  const steer::GenerationRequest first = history->entry(0).kept.request;
   const QImage first_image = history->entry(0).image;
-  CHECK(first.seed != history->entry(1).request.seed);  // random seeds, as used
-  CHECK_EQ(str(child<QLabel>(&panel, "seedUsed")->text()), "seed " + std::to_string(history->entry(1).request.seed));
+  CHECK(first.seed != history->entry(1).kept.request.seed);  // random seeds, as used
+  CHECK_EQ(str(child<QLabel>(&panel, "seedUsed")->text()), "seed " + std::to_string(history->entry(1).kept.request.seed));
   CHECK_EQ(first.clip_skip, 1);
   CHECK_EQ(first.guidance.sigma_low, 0.5);
 
@@ -573,9 +598,87 @@ TEST_CASE("Use these settings gives back the exact request, and the same image")
   REQUIRE(panel.generate());
   REQUIRE(wait_idle(panel));
   REQUIRE(history->entryCount() == 3);
-  CHECK_EQ(history->entry(2).request.seed, first.seed);
+  CHECK_EQ(history->entry(2).kept.request.seed, first.seed);
   const PixelDifference d = compare_pixels(panel.currentImage(), first_image);
   CHECK_MSG(d.same_size && d.differing == 0, d.differing << " bytes differ");
+}
+
+TEST_CASE("Save Image writes the shown or chosen image with the exporter steer generate uses") {
+  EngineBridge bridge;
+  load_model_and_subject(bridge);
+  GeneratePanel panel(bridge);
+  panel.show();
+  REQUIRE(QTest::qWaitForWindowExposed(&panel));
+  enter_settings(panel, 64, 3);
+  auto* save = child<QPushButton>(&panel, "saveImageButton");
+  CHECK(!save->isEnabled());  // nothing to save before the first image
+  child<QCheckBox>(&panel, "randomSeed")->setChecked(true);
+  REQUIRE(panel.generate());
+  REQUIRE(wait_idle(panel));
+  REQUIRE(panel.generate());
+  REQUIRE(wait_idle(panel));
+  HistoryStrip* history = panel.historyStrip();
+  REQUIRE(history->entryCount() == 2);
+  CHECK(save->isEnabled());
+  CHECK_EQ(panel.shownEntry(), 1);
+
+  QTemporaryDir out;
+  QStringList asked;
+  panel.setFileChooser([&](QWidget*, const steer::ui::FileQuestion& q) {
+    asked << q.purpose;
+    CHECK(q.kind == steer::ui::FileQuestion::Kind::NewFile);
+    // The offered name says what the image is.
+    CHECK(q.start.endsWith(QStringLiteral("-seed%1.png").arg(history->entry(panel.shownEntry()).kept.request.seed)));
+    return QDir(out.path()).filePath(QStringLiteral("keep.png"));
+  });
+  // Reads back what a saved file says about itself: the PNG's A1111 text and the sidecar.
+  auto read_back = [](const QString& png) {
+    const QImage image(png);
+    REQUIRE(!image.isNull());
+    const steer::json::Value sidecar = steer::json::parse(read_file(to_path(png).replace_extension(".json")));
+    return std::make_tuple(image, image.text(QStringLiteral("parameters")).toStdString(), sidecar);
+  };
+
+  QTest::mouseClick(save, Qt::LeftButton);
+  CHECK_EQ(asked.size(), qsizetype{1});
+  const QString first = QDir(out.path()).filePath(QStringLiteral("keep.png"));
+  REQUIRE(QFileInfo::exists(first));
+  {
+    const auto [image, parameters, sidecar] = read_back(first);
+    const steer::ui::KeptImage& shown = history->entry(1).kept;
+    CHECK(image.size() == QSize(64, 64));
+    CHECK_EQ(sidecar.at("format").as_string(), std::string("steer-image"));
+    CHECK_EQ(request_difference(steer::request_from_json(sidecar.at("request")), shown.request), std::string());
+    const steer::CellSettings record = steer::settings_from_json(sidecar.at("settings"));
+    CHECK_EQ(parameters, steer::a1111_parameters(record));
+    CHECK_EQ(record.seed, shown.request.seed);
+    CHECK_EQ(record.subject_name, lora_file().filename().string());
+    CHECK_EQ(record.model_hash.size(), size_t{64});
+    // The pixels are the engine's, not a re-encoding of the preview.
+    const PixelDifference d = compare_pixels(image.convertToFormat(QImage::Format_RGBA8888), to_qimage(shown.pixels));
+    CHECK_MSG(d.same_size && d.differing == 0, d.differing << " bytes differ");
+  }
+
+  // The other history entry, from its context menu's action: never overwrites (keep-2.png),
+  // and carries that entry's seed, not the shown one's (the control for the check above).
+  const QString second = panel.saveEntryTo(0, first);
+  CHECK_EQ(QFileInfo(second).fileName().toStdString(), std::string("keep-2.png"));
+  {
+    const auto [image, parameters, sidecar] = read_back(second);
+    const steer::CellSettings record = steer::settings_from_json(sidecar.at("settings"));
+    CHECK_EQ(record.seed, history->entry(0).kept.request.seed);
+    CHECK(record.seed != history->entry(1).kept.request.seed);
+    CHECK(parameters.find("Seed: " + std::to_string(record.seed)) != std::string::npos);
+  }
+  const auto [unchanged, unchanged_parameters, unchanged_sidecar] = read_back(first);
+  CHECK(unchanged_parameters.find("Seed: " + std::to_string(history->entry(1).kept.request.seed)) != std::string::npos);
+
+  // A folder that does not exist: nothing written, the reason names the folder.
+  const QString missing = QDir(out.path()).filePath(QStringLiteral("no-such-folder/x.png"));
+  CHECK(panel.saveEntryTo(1, missing).isEmpty());
+  const QString reason = child<QLabel>(&panel, "validationMessage")->text();
+  CHECK_MSG(reason.contains(QStringLiteral("no-such-folder")), str(reason));
+  CHECK_EQ(QDir(out.path()).entryList(QDir::Files).size(), qsizetype{4});  // 2 PNGs + 2 sidecars
 }
 
 TEST_CASE("Branch previews show the strong and weak terms") {

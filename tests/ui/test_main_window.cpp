@@ -4,12 +4,15 @@
 // folder with an error dialog, and accepts a dropped folder. Also saves the screenshot
 // docs/screenshots/main-window-model-summary.png.
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
 #include <QDir>
 #include <QDropEvent>
 #include <QImage>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPixmap>
@@ -18,6 +21,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QUrl>
 #include <cstdint>
@@ -310,6 +314,33 @@ TEST_CASE("Destroying the window while the engine is busy joins the engine threa
   }                  // ~EngineBridge: interrupt, quit, wait; the queued second load never starts
   QTest::qWait(50);  // results of the finished load, if any, must find no dangling receiver
   CHECK(visible_message_box() == nullptr);
+}
+
+TEST_CASE("Help > Getting Started opens a short page on the first steps") {
+  MainWindow window;
+  window.show();
+  REQUIRE(QTest::qWaitForWindowExposed(&window));
+  auto* action = window.findChild<QAction*>(QStringLiteral("gettingStartedAction"));
+  REQUIRE(action != nullptr);
+  // It sits in the Help menu.
+  bool in_help = false;
+  for (QAction* menu : window.menuBar()->actions())
+    if (menu->menu() && menu->text().remove(QLatin1Char('&')) == QLatin1String("Help"))
+      in_help = menu->menu()->actions().contains(action);
+  CHECK(in_help);
+  CHECK(window.findChild<QDialog*>(QStringLiteral("gettingStartedDialog")) == nullptr);  // control: not before
+  action->trigger();
+  QPointer<QDialog> dialog = window.findChild<QDialog*>(QStringLiteral("gettingStartedDialog"));
+  REQUIRE(!dialog.isNull());
+  CHECK(dialog->isVisible());
+  auto* text = dialog->findChild<QTextBrowser*>(QStringLiteral("gettingStartedText"));
+  REQUIRE(text != nullptr);
+  const QString plain = text->toPlainText();
+  for (const char* words : {"Open a model", "subject", "Generate", "Compare", "lower ω = more subject"})
+    CHECK_MSG(plain.contains(QString::fromUtf8(words)), "no \"" << words << "\" in: " << plain.toStdString());
+  save_screenshot(*dialog, "getting-started.png");
+  dialog->close();
+  CHECK(QTest::qWaitFor([&] { return dialog.isNull(); }, 5000));  // it deletes itself
 }
 
 int main(int argc, char** argv) {

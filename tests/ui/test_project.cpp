@@ -44,7 +44,10 @@
 #include <map>
 #include <sstream>
 
+#include "core/export/a1111_parameters.h"
+#include "core/export/sweep_record.h"
 #include "core/formats/json.h"
+#include "core/formats/sha256.h"
 #include "core/generation/generation_request.h"
 #include "tests/support/test_harness.h"
 #include "ui/board/compare_board.h"
@@ -411,9 +414,19 @@ TEST_CASE("A project reopens in a new window with its model, subject, settings a
     REQUIRE(generated.size() == 2);  // <name>.json, <name>.png
     CHECK_EQ(generated[1].extension().string(), std::string(".png"));
     CHECK(QImage(to_qstring(generated[1])).size() == QSize(64, 64));
+    // Written by the exporter `steer generate` uses: the steer-image sidecar with the record
+    // (model and subject names and hashes) and the request, and A1111's text in the PNG.
     const steer::json::Value sidecar = steer::json::parse(read_text(generated[0]));
+    CHECK_EQ(sidecar.at("format").as_string(), std::string("steer-image"));
+    CHECK_EQ(sidecar.at("file").as_string(), generated[1].filename().string());
     CHECK_EQ(request_text(steer::request_from_json(sidecar.at("request"))), request_text(shown));
-    CHECK_EQ(sidecar.at("subject").at("path").as_string(), s.lora.string());
+    const steer::CellSettings record = steer::settings_from_json(sidecar.at("settings"));
+    CHECK_EQ(record.subject_name, s.lora.filename().string());
+    CHECK_EQ(record.seed, shown.seed);
+    CHECK_EQ(record.model_hash.size(), size_t{64});  // sha256 of the UNet weights, from the engine thread
+    CHECK_EQ(record.subject_hash, steer::sha256_file(s.lora));
+    const QString parameters = QImage(to_qstring(generated[1])).text(QStringLiteral("parameters"));
+    CHECK_EQ(parameters.toStdString(), steer::a1111_parameters(record));
 
     // A 2x2 board: CFG vs PG over two seeds, with a favourite.
     window.tabs()->setCurrentIndex(MainWindow::CompareTab);

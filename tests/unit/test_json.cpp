@@ -1,5 +1,6 @@
 // The JSON parser that reads every config and safetensors header.
 #include <chrono>
+#include <limits>
 #include <string>
 
 #include "core/formats/json.h"
@@ -36,6 +37,29 @@ TEST_CASE("dump and parse round-trip") {
   auto v = json::parse(R"({"name": "a\"b", "list": [1, 2.5, "t\tx"], "nested": {"k": null}})");
   auto again = json::parse(v.dump(2));
   CHECK_EQ(again.dump(), v.dump());
+}
+
+TEST_CASE("numbers dump in their shortest exact form") {
+  // The text a person reads in a sidecar or in `steer train --help`: 0.9, not 0.90000000000000002.
+  CHECK_EQ(json::Value(0.9).dump(), std::string("0.9"));
+  CHECK_EQ(json::Value(0.999).dump(), std::string("0.999"));
+  CHECK_EQ(json::Value(7.5).dump(), std::string("7.5"));
+  CHECK_EQ(json::Value(1e-7).dump(), std::string("1e-07"));
+  CHECK_EQ(json::Value(-0.1).dump(), std::string("-0.1"));
+  // Shortest does not mean rounded: each reads back as the very same double.
+  for (double d : {0.9, 1e-7, 0.1 + 0.2, 1.0 / 3.0, 5e-324, 1.7976931348623157e308, -2.5e-5, 123456.789})
+    CHECK_MSG(json::parse(json::Value(d).dump()).as_number() == d, "dump " << json::Value(d).dump());
+  // 0.1 + 0.2 is not 0.3 and must not print as it.
+  CHECK_EQ(json::Value(0.1 + 0.2).dump(), std::string("0.30000000000000004"));
+  // Whole numbers print as integers, as before, and so do integers read from a file.
+  CHECK_EQ(json::Value(512.0).dump(), std::string("512"));
+  CHECK_EQ(json::Value(-3.0).dump(), std::string("-3"));
+  CHECK_EQ(json::Value(0.0).dump(), std::string("0"));
+  CHECK_EQ(json::parse("[18446744073709551615, 1e2, 2.50]").dump(), std::string("[18446744073709551615,100,2.5]"));
+  // Beyond 2^53 a double is written in exponent form, still exactly.
+  CHECK_EQ(json::Value(1e20).dump(), std::string("1e+20"));
+  // JSON has no NaN or infinity.
+  CHECK_EQ(json::Value(std::numeric_limits<double>::quiet_NaN()).dump(), std::string("null"));
 }
 
 TEST_CASE("copies of arrays and objects are independent") {

@@ -33,6 +33,9 @@ TEST_CASE("summary of the tiny SD1 and SD2 folders") {
     CHECK_EQ(s.pipeline_class, std::string("StableDiffusionPipeline"));
     CHECK_EQ(s.prediction_type, std::string(family == "sd1" ? "epsilon" : "v_prediction"));
     CHECK_EQ(s.weights_variant, std::string(""));
+    // UNet sample_size 8 x a 4-level VAE's 8-pixel latent cells (the fixtures' configs).
+    CHECK_EQ(s.latent_factor, 8);
+    CHECK_EQ(s.native_resolution, 64);
     REQUIRE(s.components.size() == 5);
     int64_t total = 0;
     for (const auto& c : s.components) {

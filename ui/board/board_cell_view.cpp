@@ -7,6 +7,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "ui/panels/image_scaling.h"
+
 namespace steer::ui {
 namespace {
 
@@ -107,7 +109,6 @@ QRect BoardCellView::starRect() const { return QRect(width() - kFrame - kStarSiz
 void BoardCellView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
-  p.setRenderHint(QPainter::SmoothPixmapTransform);
   const QColor frame = current_    ? palette().color(QPalette::Highlight)
                        : selected_ ? palette().color(QPalette::Highlight).lighter(140)
                                    : palette().color(QPalette::Window);
@@ -119,7 +120,10 @@ void BoardCellView::paintEvent(QPaintEvent*) {
   // re-runs, so the cell never goes blank.
   const QImage& shown = !preview_.isNull() ? preview_ : image_;
   if (!shown.isNull()) {
-    p.drawImage(fitted(shown.size(), box), shown);
+    // Sharp pixels when enlarged, smooth when shrunk (ui/panels/image_scaling.h).
+    const QRect target = fitted(shown.size(), box);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, !is_enlarging(shown.size(), target.size()));
+    p.drawImage(target, shown);
   } else {
     p.setPen(QColor(170, 170, 170));
     p.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, status_);

@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kBoardFormat = "steer-compare-board";
-constexpr int kBoardVersion = 1;
+// Version 2: a cell the first axis does not apply to is one cell (SweepPlan::cells); a
+// version 1 board numbered every place of the full grid, CFG once per ω.
+constexpr int kBoardVersion = 2;
 
 std::vector<SweepAxis> sweep_axes(const SweepPlan& plan) {
   std::vector<SweepAxis> out;
@@ -60,11 +62,12 @@ void BoardModel::setPlan(const SweepPlan& plan) {
     cells_.push_back(std::move(c));
   }
   columns_ = axes_.empty() ? 0 : static_cast<int>(axes_[0].labels.size());
-  rows_ = columns_ == 0 ? 0 : cellCount() / columns_;
+  rows_ = columns_ == 0 ? 0 : 1;
+  for (size_t a = 1; a < axes_.size(); ++a) rows_ *= static_cast<int>(axes_[a].labels.size());
   grid_.assign(static_cast<size_t>(columns_ * rows_), -1);
   for (int i = 0; i < cellCount(); ++i) {
     const GridPlace p = place(i);
-    grid_[static_cast<size_t>(p.row * columns_ + p.column)] = i;
+    for (int c = p.column; c < p.column + p.columns; ++c) grid_[static_cast<size_t>(p.row * columns_ + c)] = i;
   }
   current_ = cellCount() > 0 ? 0 : -1;
   selection_.clear();
@@ -98,7 +101,9 @@ void BoardModel::startRun(const SweepPlan& plan, const fs::path& model_folder, c
 GridPlace BoardModel::place(int i) const {
   if (!isCell(i) || axes_.empty()) return {};
   const auto& position = cells_[static_cast<size_t>(i)].position;
-  return {static_cast<int>(position[0]), static_cast<int>(sweep_grid_row(axes_, position))};
+  const int row = static_cast<int>(sweep_grid_row(axes_, position));
+  if (position[0] == kAxisNotApplicable) return {0, row, columns_};
+  return {static_cast<int>(position[0]), row, 1};
 }
 
 int BoardModel::cellAt(int column, int row) const {
@@ -174,9 +179,20 @@ int BoardModel::cellMovedBy(int dx, int dy) const {
   const GridPlace p = place(current_);
   int column = p.column, row = p.row;
   if (dx != 0) {
-    // Reading order: past the end of a row continues on the next one.
-    int flat = row * columns_ + column + dx;
-    flat = std::clamp(flat, 0, columns_ * rows_ - 1);
+    // Reading order: past the end of a row continues on the next one. A cell spanning
+    // columns counts once: each step moves on to the next different cell.
+    int flat = row * columns_ + column;
+    const int last = columns_ * rows_ - 1;
+    const int step = dx > 0 ? 1 : -1;
+    for (int moved = 0; moved != dx;) {
+      int next = flat;
+      while (next + step >= 0 && next + step <= last &&
+             grid_[static_cast<size_t>(next + step)] == grid_[static_cast<size_t>(flat)])
+        next += step;
+      if (next + step < 0 || next + step > last) break;
+      flat = next + step;
+      moved += step;
+    }
     column = flat % columns_;
     row = flat / columns_;
   }
@@ -409,20 +425,40 @@ void BoardModel::fromJson(const json::Value& state) {
     setPlan(*plan);
   else
     clearPlan();
-  for (int i = 0; i < cellCount(); ++i) {
+  // A version 1 board's cell numbers count the full grid in row-major order: each is turned
+  // into its grid place, and so into the cell there now.
+  const bool full_grid_numbers = json::int_or(state, "version", kBoardVersion) < 2;
+  auto cell_numbered = [&](int64_t number) -> int {
+    if (!full_grid_numbers || number < 0 || axes_.empty())
+      return isCell(static_cast<int>(number)) ? static_cast<int>(number) : -1;
+    std::vector<size_t> position(axes_.size());
+    size_t rest = static_cast<size_t>(number);
+    for (size_t a = axes_.size(); a-- > 0;) {
+      position[a] = rest % axes_[a].labels.size();
+      rest /= axes_[a].labels.size();
+    }
+    if (rest != 0) return -1;
+    return cellAt(static_cast<int>(position[0]), static_cast<int>(sweep_grid_row(axes_, position)));
+  };
+  for (const auto& [number, saved_cell] : saved) {
+    const int i = cell_numbered(static_cast<int64_t>(number));
+    if (i < 0) continue;
     BoardCell& c = cells_[static_cast<size_t>(i)];
-    const auto it = saved.find(c.index);
-    if (it == saved.end()) continue;
-    c.favourite = it->second.favourite;
-    c.seconds = it->second.seconds;
-    if (!it->second.image.empty() || !it->second.image_name.empty()) loadCellImage(i, it->second.image, it->second.image_name);
+    if (c.hasImage() || !c.file.empty()) continue;  // a version 1 CFG cell repeated along ω: the first
+    c.favourite = saved_cell.favourite;
+    c.seconds = saved_cell.seconds;
+    if (!saved_cell.image.empty() || !saved_cell.image_name.empty()) loadCellImage(i, saved_cell.image, saved_cell.image_name);
   }
   selection_.clear();
-  for (int s : selection)
-    if (isCell(s) && std::find(selection_.begin(), selection_.end(), s) == selection_.end()) selection_.push_back(s);
-  current_ = isCell(current) ? current : (cellCount() > 0 ? 0 : -1);
-  a_ = isCell(a) ? a : -1;
-  b_ = isCell(b) ? b : -1;
+  for (int number : selection) {
+    const int s = cell_numbered(number);
+    if (s >= 0 && std::find(selection_.begin(), selection_.end(), s) == selection_.end()) selection_.push_back(s);
+  }
+  current_ = cell_numbered(current);
+  if (current_ < 0) current_ = cellCount() > 0 ? 0 : -1;
+  a_ = cell_numbered(a);
+  b_ = cell_numbered(b);
+  if (b_ == a_) b_ = -1;  // two version 1 CFG cells that are one cell now
   showing_b_ = showing_b && b_ >= 0;
 }
 

@@ -7,7 +7,8 @@
 // drive one without a display.
 //
 // The grid: columns are the first axis of SweepPlan::axes(), rows every combination of the
-// others (the layout of the exported grid.png, sweep_grid_row).
+// others (the layout of the exported grid.png, sweep_grid_row). A cell the first axis does
+// not apply to (CFG along ω, SweepPlan::cells) is one cell across its row's columns.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -28,7 +29,8 @@ enum class CellChoice { All, Favourites, Selection };
 struct BoardCell {
   enum class Status { Empty, Queued, Running, Done, Cancelled, Failed };
   size_t index = 0;              // SweepPlan::Cell::index
-  std::vector<size_t> position;  // one label index per axis of the plan
+  std::vector<size_t> position;  // one label index per axis of the plan (kAxisNotApplicable
+                                 // on the first when the cell spans the columns)
   GenerationRequest request;     // what reproduces the image
   Status status = Status::Empty;
   ImageRGBA8 image;    // empty until finished (or loaded from `file`)
@@ -42,9 +44,11 @@ struct BoardCell {
   bool hasImage() const { return !image.empty(); }
 };
 
-// Where a cell sits in the grid; -1, -1 for no cell.
+// Where a cell sits in the grid; -1, -1 for no cell. `columns`: how many columns it covers
+// from `column` on (all of them for a cell the column axis does not apply to).
 struct GridPlace {
   int column = -1, row = -1;
+  int columns = 1;
   bool operator==(const GridPlace&) const = default;
 };
 
@@ -61,6 +65,7 @@ class BoardModel {
   // The subject the engine has attached, and the device noise is drawn on for requests that
   // ask for device noise: recorded with each run (the export's sidecars name them).
   void setSubject(const SubjectSpec& subject) { subject_ = subject; }
+  const SubjectSpec& subject() const { return subject_; }
   void setDevice(const std::string& device) { device_ = device.empty() ? "cpu" : device; }
   // The plan the axis texts describe around the base request, validated. InputError names
   // the field, the cell's setting, or the cell count beyond kMaxCells.

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 
 #include "core/export/sweep_exporter.h"
+#include "core/guidance/guidance_method.h"
+#include "ui/guidance_words.h"
 #include "ui/path_text.h"
 
 namespace steer::ui {
@@ -16,10 +18,25 @@ QString q(const std::string& s) { return QString::fromStdString(s); }
 
 QString number_text(double v) { return QString::number(v, 'g', 12); }
 
+// "ω: 1" -> "ω: 1 (= CFG)" in a row label ("seed: 1, ω: 1").
+QString omega_one_is_cfg(QString text) {
+  const QString one = QStringLiteral("ω: 1");
+  for (qsizetype at = text.indexOf(one); at >= 0; at = text.indexOf(one, at + one.size())) {
+    const qsizetype end = at + one.size();
+    if (end < text.size() && (text[end].isDigit() || text[end] == QLatin1Char('.'))) continue;
+    text.insert(end, QStringLiteral(" (") + omega_is_cfg_note() + QLatin1Char(')'));
+  }
+  return text;
+}
+
 }  // namespace
 
 QString describe_request(const GenerationRequest& r) {
-  QString text = q(r.guidance.describe()) + QStringLiteral(" · seed %1").arg(r.seed);
+  QString text = q(r.guidance.describe());
+  // PG at ω = 1 is CFG (docs/guidance.md): say so wherever ω = 1 is shown.
+  if (r.guidance.method == GuidanceMethod::Personalization && r.guidance.omega.to_string() == "1")
+    text += QLatin1Char(' ') + omega_is_cfg_note();
+  text += QStringLiteral(" · seed %1").arg(r.seed);
   if (!r.prompt.empty()) text += QStringLiteral(" · “%1”").arg(q(r.prompt));
   return text;
 }
@@ -34,7 +51,8 @@ QStringList column_labels(const BoardModel& model) {
   QStringList out;
   const auto& axes = model.axes();
   if (axes.empty()) return out;
-  for (const auto& label : axes[0].labels) out << axis_title(axes[0].name) + QStringLiteral(": ") + q(label);
+  for (const auto& label : axes[0].labels)
+    out << axis_title(axes[0].name) + QStringLiteral(": ") + (axes[0].name == "omega" ? omega_label(q(label)) : q(label));
   return out;
 }
 
@@ -49,7 +67,7 @@ QStringList row_labels(const BoardModel& model) {
     for (const auto& axis : axes)
       if (axis.name == "lambda" || axis.name == "omega")
         text.replace(q(axis.name) + QStringLiteral(": "), axis_title(axis.name) + QStringLiteral(": "));
-    out << text;
+    out << omega_one_is_cfg(text);
   }
   return out;
 }
@@ -62,11 +80,21 @@ QString cell_settings_text(const BoardModel& model, int index) {
   const auto& g = r.guidance;
   QStringList lines;
   lines << tr("Cell: %1 of %2").arg(index + 1).arg(model.cellCount());
-  for (size_t a = 0; a < axes.size() && a < c.position.size(); ++a)
-    lines << QStringLiteral("%1: %2").arg(axis_title(axes[a].name), q(axes[a].labels[c.position[a]]));
+  for (size_t a = 0; a < axes.size() && a < c.position.size(); ++a) {
+    // "–": the axis does not change this cell's image (ω for CFG): one cell for all its values.
+    if (c.position[a] == kAxisNotApplicable) {
+      lines << QStringLiteral("%1: %2").arg(
+          axis_title(axes[a].name),
+          tr("– (does not apply to %1)").arg(QString::fromLatin1(guidance_method_rule(g.method).label())));
+      continue;
+    }
+    lines << QStringLiteral("%1: %2").arg(axis_title(axes[a].name), axes[a].name == "omega"
+                                                                        ? omega_label(q(axes[a].labels[c.position[a]]))
+                                                                        : q(axes[a].labels[c.position[a]]));
+  }
   lines << tr("Method: %1").arg(QString::fromLatin1(guidance_method_name(g.method)));
   lines << tr("λ (guidance scale): %1").arg(number_text(g.scale));
-  if (g.method == GuidanceMethod::Personalization) lines << tr("ω: %1").arg(q(g.omega.to_string()));
+  if (g.method == GuidanceMethod::Personalization) lines << tr("ω: %1").arg(omega_label(q(g.omega.to_string())));
   if (g.method == GuidanceMethod::Autoguidance) lines << tr("Weak model: %1").arg(q(g.weak.to_string()));
   lines << tr("Seed: %1").arg(r.seed);
   lines << tr("Prompt: %1").arg(q(r.prompt));

@@ -12,6 +12,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "ui/panels/image_scaling.h"
+
 namespace steer::ui {
 
 CellDetailDialog::CellDetailDialog(const QString& title, const QImage& image, const QString& settings, QWidget* parent)
@@ -81,8 +83,7 @@ void CellDetailDialog::showImage() {
     // Fitted: small images (the 64 px of a quick test board) are enlarged without blur,
     // large ones shrunk smoothly.
     const QSize box = scroll_->viewport()->size() - QSize(4, 4);
-    const bool enlarging = image_.width() < box.width() && image_.height() < box.height();
-    pixmap = pixmap.scaled(box, Qt::KeepAspectRatio, enlarging ? Qt::FastTransformation : Qt::SmoothTransformation);
+    pixmap = pixmap.scaled(box, Qt::KeepAspectRatio, scaling_mode(image_.size(), box));
   }
   image_label_->setPixmap(pixmap);
   if (actual_size_->isChecked()) image_label_->resize(pixmap.size());

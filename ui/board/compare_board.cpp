@@ -27,7 +27,10 @@
 #include "ui/board/cell_detail_dialog.h"
 #include "ui/engine/engine_thread.h"
 #include "ui/export/export_dialog.h"
+#include "ui/guidance_words.h"
+#include "ui/panels/image_scaling.h"
 #include "ui/path_text.h"
+#include "ui/widgets/native_size_note.h"
 
 namespace steer::ui {
 namespace fs = std::filesystem;
@@ -72,6 +75,7 @@ void CompareBoard::buildUi() {
     edit->setToolTip(tip);
     connect(edit, &QLineEdit::textChanged, this, [this] {
       model_.setAxisTexts(textsInFields());
+      refreshBaseSummary();
       refreshPlanSummary();
       Q_EMIT changed();
     });
@@ -79,19 +83,22 @@ void CompareBoard::buildUi() {
     return edit;
   };
   methods_edit_ = make_edit("methodsEdit", tr("cfg, pg  (empty: the Generate panel's method)"),
-                            tr("Guidance methods to compare: cfg, ag, pg, separated by commas"));
-  lambdas_edit_ = make_edit("lambdasEdit", tr("e.g. 3, 5, 7.5  (empty: the base λ)"), tr("Guidance scales λ"));
-  omegas_edit_ = make_edit("omegasEdit", tr("e.g. 0, 0.5, 1 or linear:0.2->0.8  (empty: the base ω)"),
-                           tr("PG's ω: numbers in [0, 1] or schedules linear:a->b, cosine:a->b, interval:w@p0-p1. "
-                              "CFG and AG cells ignore ω."));
+                            tr("<p>Guidance methods to compare: cfg, ag, pg, separated by commas.</p>") + method_tooltip());
+  lambdas_edit_ = make_edit("lambdasEdit", tr("e.g. 3, 5, 7.5  (empty: the base λ)"),
+                            tr("<p>Guidance strengths λ to compare, separated by commas.</p>") + lambda_tooltip());
+  omegas_edit_ = make_edit("omegasEdit", tr("e.g. 0, 0.5, 0.75 or linear:0.2->0.8  (1 = CFG; empty: the base ω)"),
+                           tr("<p>PG's ω values to compare: numbers in [0, 1] or schedules linear:a->b, cosine:a->b, "
+                              "interval:w@p0-p1. CFG and AG cells ignore ω.</p>") +
+                               omega_tooltip());
   seeds_edit_ = make_edit("seedsEdit", tr("e.g. 1, 2, 3  (empty: the base seed)"), tr("Seeds"));
   prompts_edit_ = new QPlainTextEdit;
   prompts_edit_->setObjectName(QStringLiteral("promptsEdit"));
-  prompts_edit_->setPlaceholderText(tr("One prompt per line (empty: the Generate panel's prompt)"));
+  setSubjectWords({});
   prompts_edit_->setTabChangesFocus(true);
   prompts_edit_->setFixedHeight(prompts_edit_->fontMetrics().lineSpacing() * 3 + 12);
   connect(prompts_edit_, &QPlainTextEdit::textChanged, this, [this] {
     model_.setAxisTexts(textsInFields());
+    refreshBaseSummary();
     refreshPlanSummary();
     Q_EMIT changed();
   });
@@ -100,6 +107,15 @@ void CompareBoard::buildUi() {
   base_summary_->setObjectName(QStringLiteral("baseSummary"));
   base_summary_->setWordWrap(false);
   base_summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  base_summary_->setToolTip(
+      tr("The Generate panel's settings that the fields above leave empty. What a field "
+         "sets (methods, λ, ω, seeds, prompts) is not repeated here."));
+  size_note_ = new QLabel;
+  size_note_->setObjectName(QStringLiteral("sizeNote"));
+  size_note_->setWordWrap(true);
+  size_note_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);  // the row's width, wrapped
+  size_note_->setStyleSheet(QStringLiteral("color: #1f1300; background: #f3c969; padding: 3px; border-radius: 4px;"));
+  size_note_->hide();
   plan_summary_ = new QLabel;
   plan_summary_->setObjectName(QStringLiteral("planSummary"));
   plan_summary_->setWordWrap(false);
@@ -113,6 +129,7 @@ void CompareBoard::buildUi() {
   form->addRow(tr("S&eeds"), seeds_edit_);
   form->addRow(tr("&Prompts"), prompts_edit_);
   form->addRow(tr("Base"), base_summary_);
+  form->addRow(size_note_);  // the whole row: a field's label would get a narrow, tall note
   form->addRow(QString(), plan_summary_);
 
   run_button_ = new QPushButton(tr("&Run"));
@@ -252,9 +269,19 @@ void CompareBoard::setBaseRequest(const GenerationRequest& request) {
   Q_EMIT changed();
 }
 
+void CompareBoard::setNativeSide(int native_side) {
+  native_side_ = native_side;
+  refreshBaseSummary();
+}
+
 void CompareBoard::setSubject(const SubjectSpec& subject) { model_.setSubject(subject); }
 
 void CompareBoard::setDevice(const std::string& device) { model_.setDevice(device); }
+
+void CompareBoard::setSubjectWords(const QString& words) {
+  const QString example = words.isEmpty() ? tr("a photo of sks mug on a beach") : tr("a photo of %1 on a beach").arg(words);
+  prompts_edit_->setPlaceholderText(tr("One prompt per line, e.g. “%1” (empty: the Generate panel's prompt)").arg(example));
+}
 
 void CompareBoard::setAxisTexts(const BoardAxisTexts& t) {
   methods_edit_->setText(q(t.methods));
@@ -267,6 +294,7 @@ void CompareBoard::setAxisTexts(const BoardAxisTexts& t) {
   // Each field that changed has given the model what the fields show; when none changed,
   // the model still takes their form (prompts trimmed, empty lines dropped).
   model_.setAxisTexts(textsInFields());
+  refreshBaseSummary();
   refreshPlanSummary();
 }
 
@@ -311,6 +339,7 @@ bool CompareBoard::run() {
     plan = model_.planToRun();
   } catch (const std::exception& e) {
     showError(tr("Cannot run: %1").arg(q(e.what())));
+    plan_error_shown_ = true;
     return false;
   }
   showError({});
@@ -514,8 +543,10 @@ void CompareBoard::rebuildGrid() {
       menu->popup(at);
     });
     views_[static_cast<size_t>(i)] = view;
-    const QPoint p = gridPosition(i);
-    grid_layout_->addWidget(view, p.y() + 1, p.x() + 1);
+    // A cell the column axis does not apply to (CFG along ω) spans its row's columns.
+    const GridPlace place = model_.place(i);
+    grid_layout_->addWidget(view, place.row + 1, place.column + 1, 1, place.columns,
+                            place.columns > 1 ? Qt::AlignHCenter : Qt::Alignment());
     refreshCell(i);
   }
   grid_layout_->setColumnStretch(columnCount() + 1, 1);
@@ -585,9 +616,8 @@ void CompareBoard::refreshComparison() {
   const BoardCell& c = cell(shown);
   if (c.hasImage()) {
     const QImage image = qimage_from_rgba8(c.image);
-    const bool enlarging = image.width() <= kAbSide && image.height() <= kAbSide;
     ab_image_->setPixmap(QPixmap::fromImage(
-        image.scaled(kAbSide, kAbSide, Qt::KeepAspectRatio, enlarging ? Qt::FastTransformation : Qt::SmoothTransformation)));
+        image.scaled(kAbSide, kAbSide, Qt::KeepAspectRatio, scaling_mode(image.size(), QSize(kAbSide, kAbSide)))));
   } else {
     ab_image_->setPixmap({});
     ab_image_->setText(tr("no image yet"));
@@ -625,7 +655,11 @@ void CompareBoard::refreshStatus() {
   progress_->setRange(0, std::max(n, 1));
   progress_->setValue(done);
   progress_->setVisible(isRunning());
-  run_button_->setText(isRunning() ? tr("&Run again") : tr("&Run"));
+  // While a run is going, Run restarts it with the fields as they are now; it reads "Run
+  // again" only once a run has ended.
+  run_button_->setText(!isRunning() && done > 0 ? tr("&Run again") : tr("&Run"));
+  run_button_->setToolTip(isRunning() ? tr("Stop this run and start again with the values in the fields")
+                                      : tr("Generate every cell of the grid"));
   cancel_button_->setEnabled(isRunning());
   export_button_->setEnabled(done > 0);
 }
@@ -638,6 +672,8 @@ void CompareBoard::refreshPlanSummary() {
     QStringList parts;
     for (const auto& a : axes)
       if (a.labels.size() > 1) parts << QStringLiteral("%1 (%2)").arg(axis_title(a.name)).arg(a.labels.size());
+    // The fields are fixed now: an earlier "Cannot run" about them is stale.
+    if (plan_error_shown_) showError({});
     plan_summary_->setStyleSheet({});
     plan_summary_->setText(parts.isEmpty() ? tr("1 cell: nothing varies yet")
                                            : tr("%1 cells: ").arg(n) + parts.join(QStringLiteral(" × ")) +
@@ -649,18 +685,34 @@ void CompareBoard::refreshPlanSummary() {
 }
 
 void CompareBoard::refreshBaseSummary() {
+  // What the board takes from the Generate panel: the settings its fields leave empty
+  // (board_plan.h). A setting a field sets is left out, so this line and the fields never
+  // name two different values, e.g. two prompts (issue 11, item 1).
   const auto& r = model_.baseRequest();
-  QString text = q(r.guidance.describe()) + QStringLiteral(" · %1%2, %3 steps · %4×%5 · seed %6")
-                                                .arg(q(r.sampler), r.karras_sigmas ? QStringLiteral(" karras") : QString())
-                                                .arg(r.steps)
-                                                .arg(r.width)
-                                                .arg(r.height)
-                                                .arg(r.seed);
-  text += r.prompt.empty() ? tr(" · no prompt") : QStringLiteral(" · “%1”").arg(q(r.prompt));
-  base_summary_->setText(text);
+  const BoardAxisTexts& t = model_.axisTexts();
+  const auto& g = r.guidance;
+  QStringList guidance;
+  if (t.methods.empty()) guidance << QString::fromLatin1(guidance_method_name(g.method)).toUpper();
+  if (t.lambdas.empty()) guidance << QStringLiteral("λ=%1").arg(g.scale);
+  const bool pg = t.methods.empty() ? g.method == GuidanceMethod::Personalization
+                                    : QString::fromStdString(t.methods).contains(QLatin1String("pg"), Qt::CaseInsensitive);
+  if (pg && t.omegas.empty()) guidance << QStringLiteral("ω=") + omega_label(q(g.omega.to_string()));
+  QStringList parts;
+  if (!guidance.isEmpty()) parts << guidance.join(QLatin1Char(' '));
+  parts
+      << QStringLiteral("%1%2, %3 steps").arg(q(r.sampler), r.karras_sigmas ? QStringLiteral(" karras") : QString()).arg(r.steps);
+  parts << QStringLiteral("%1×%2").arg(r.width).arg(r.height);
+  if (t.seeds.empty()) parts << tr("seed %1").arg(r.seed);
+  if (t.prompts.empty()) parts << (r.prompt.empty() ? tr("no prompt") : QStringLiteral("“%1”").arg(q(r.prompt)));
+  base_summary_->setText(parts.join(QStringLiteral(" · ")));
+  // Every cell runs at the base size: the Generate panel's note, repeated where Run is.
+  const QString note = native_size_note_text(r.width, r.height, native_side_);
+  size_note_->setText(note.isEmpty() ? QString() : tr("Every cell: %1 Set the size on the Generate tab.").arg(note));
+  size_note_->setVisible(!note.isEmpty());
 }
 
 void CompareBoard::showError(const QString& message) {
+  plan_error_shown_ = false;
   error_ = message;
   error_label_->setText(message);
   error_label_->setVisible(!message.isEmpty());

@@ -62,11 +62,17 @@ class CompareBoard : public QWidget {
   // the next Run.
   void setBaseRequest(const GenerationRequest& request);
   const GenerationRequest& baseRequest() const { return model_.baseRequest(); }
+  // The loaded model's native image side (0 unknown): under the Base line a note says when
+  // the base size is far from it (issue 11, item 3), as the Generate panel does.
+  void setNativeSide(int native_side);
   // The subject the engine has attached, and the device noise is drawn on when a request
   // asks for device noise: the bridge does not report them, and the export's sidecars
   // record them. Captured with the model folder (EngineBridge::modelFolder) at each Run.
   void setSubject(const SubjectSpec& subject);
   void setDevice(const std::string& device);
+  // The attached subject's trigger words ("sks emblem"): the Prompts box's placeholder uses
+  // them. Empty: a generic example.
+  void setSubjectWords(const QString& words);
   // The axis fields (empty field: the base value; methods: the base method).
   void setAxisTexts(const BoardAxisTexts& texts);
   BoardAxisTexts axisTexts() const;
@@ -193,7 +199,8 @@ class CompareBoard : public QWidget {
   quint64 sweep_job_ = 0;
   std::map<quint64, int> rerun_jobs_;  // job -> cell
   QString error_;
-  QString run_note_;  // "Cancelled", "Failed: ..." after a run
+  bool plan_error_shown_ = false;  // error_ is a "Cannot run" about the fields
+  QString run_note_;               // "Cancelled", "Failed: ..." after a run
 
   QLineEdit* methods_edit_ = nullptr;
   QLineEdit* lambdas_edit_ = nullptr;
@@ -201,6 +208,8 @@ class CompareBoard : public QWidget {
   QLineEdit* seeds_edit_ = nullptr;
   QPlainTextEdit* prompts_edit_ = nullptr;
   QLabel* base_summary_ = nullptr;
+  QLabel* size_note_ = nullptr;  // the base size is far from native; hidden otherwise
+  int native_side_ = 0;
   QLabel* plan_summary_ = nullptr;
   QPushButton* run_button_ = nullptr;
   QPushButton* cancel_button_ = nullptr;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/common/error.h"
+#include "core/generation/cell_record.h"
 #include "ui/path_text.h"
 
 namespace steer::ui {
@@ -20,6 +21,16 @@ bool shutting_down() { return QThread::currentThread()->isInterruptionRequested(
 
 QString message_of(const steer::JobOutcome& outcome) { return QString::fromStdString(outcome.message); }
 
+// Engine::record_for, or the request alone when a weights file cannot be hashed now (it was
+// readable when loaded): the image is still kept, only without the files' hashes.
+steer::CellSettings record_of(const steer::Engine& engine, const steer::GenerationRequest& request) {
+  try {
+    return engine.record_for(request);
+  } catch (const std::exception&) {
+    return steer::cell_settings_for(request, {}, engine.subject(), engine.options().device);
+  }
+}
+
 }  // namespace
 
 EngineWorker::EngineWorker(std::shared_ptr<PreviewFlow> flow)
@@ -31,9 +42,12 @@ void EngineWorker::loadModel(const QString& folder) {
   // The bridge is shutting down: drop commands that have not started.
   if (shutting_down()) return;
   auto loaded = engine_->load_model(to_path(folder));
-  if (loaded.finished())
+  if (loaded.finished()) {
     Q_EMIT modelLoaded(*loaded.value);
-  else
+    // Hash the weights once now (cached on disk by path, size and time), so that the first
+    // kept image does not wait for a 3.4 GB hash.
+    record_of(*engine_, {});
+  } else
     Q_EMIT modelLoadFailed(folder, message_of(loaded.outcome));
 }
 
@@ -43,7 +57,7 @@ void EngineWorker::setSubject(const steer::SubjectSpec& subject) {
   if (attached.finished())
     Q_EMIT subjectChanged(QString::fromStdString(*attached.value));
   else
-    Q_EMIT subjectFailed(message_of(attached.outcome));
+    Q_EMIT subjectFailed(message_of(attached.outcome), engine_->subject());
 }
 
 template <class Body>
@@ -62,7 +76,12 @@ void EngineWorker::generate(quint64 job, const std::shared_ptr<JobControl>& cont
   runJob(job, control, [&] {
     auto result = engine_->generate(
         request, [&](const steer::StepEvent& event) { sendStep(job, -1, event); }, control.get());
-    if (result.finished()) Q_EMIT imageReady(job, -1, *result.value);
+    if (result.finished()) {
+      // The image the user may keep carries what reproduces it, computed here so the UI
+      // thread never hashes weights (docs/architecture.md, "A job's life").
+      result.value->record = record_of(*engine_, request);
+      Q_EMIT imageReady(job, -1, *result.value);
+    }
     return result.outcome;
   });
 }
@@ -160,9 +179,9 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
       Qt::QueuedConnection);
   connect(
       worker_, &EngineWorker::subjectFailed, this,
-      [this](const QString& message) {
+      [this](const QString& message, const steer::SubjectSpec& still_attached) {
         commandFinished();
-        Q_EMIT subjectFailed(message);
+        Q_EMIT subjectFailed(message, still_attached);
       },
       Qt::QueuedConnection);
   connect(worker_, &EngineWorker::jobStarted, this, &EngineBridge::jobStarted, Qt::QueuedConnection);
@@ -245,6 +264,13 @@ void EngineBridge::cancelAll() {
     control->cancel.store(true);
     control->pause.store(false);
   }
+}
+
+int EngineBridge::engineCpuThreads() {
+  int threads = 0;
+  QMetaObject::invokeMethod(
+      worker_, [&threads] { threads = steer::Engine::cpu_threads_of_this_thread(); }, Qt::BlockingQueuedConnection);
+  return threads;
 }
 
 void EngineBridge::setStepHookForTesting(std::function<void(quint64, int, const steer::StepEvent&)> hook) {

@@ -91,7 +91,8 @@ class EngineWorker : public QObject {
   void modelLoaded(const steer::ModelSummary& summary);
   void modelLoadFailed(const QString& folder, const QString& message);
   void subjectChanged(const QString& note);
-  void subjectFailed(const QString& message);
+  // `still_attached`: the subject the engine kept (the one attached before; Engine::set_subject).
+  void subjectFailed(const QString& message, const steer::SubjectSpec& still_attached);
   void jobStarted(quint64 job);
   void stepReady(const steer::ui::StepDelivery& delivery);
   void imageReady(quint64 job, int cell, const steer::GenerationResult& result);
@@ -169,6 +170,11 @@ class EngineBridge : public QObject {
   qint64 stepEmittedAtNs() const { return step_emitted_ns_; }
   // Intermediate preview images dropped because the UI was behind, since construction.
   qint64 droppedPreviews() const { return flow_->dropped.load(); }
+  // The CPU threads torch runs the engine thread's jobs with (steer::Engine::
+  // cpu_threads_of_this_thread, asked on that thread): after a model has loaded, the count
+  // `steer generate` uses on the same machine (EngineOptions::cpu_threads). Waits until the
+  // engine thread has finished the commands queued before it; for tests and benchmarks.
+  int engineCpuThreads();
 
   // See EngineWorker::step_hook. Queued like a command, so it applies to jobs submitted
   // after this call.
@@ -181,7 +187,8 @@ class EngineBridge : public QObject {
   void busyChanged(bool busy);
 
   void subjectChanged(const QString& note);
-  void subjectFailed(const QString& message);
+  // `still_attached`: the subject the engine kept (the one attached before; Engine::set_subject).
+  void subjectFailed(const QString& message, const steer::SubjectSpec& still_attached);
 
   void jobStarted(quint64 job);
   void jobStep(quint64 job, int cell, const steer::StepEvent& event);

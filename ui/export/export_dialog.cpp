@@ -13,6 +13,7 @@
 #include <QPromise>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -106,6 +107,17 @@ void ExportDialog::buildUi() {
   grid_check_ = new QCheckBox(tr("Labelled &grid (grid.png)"));
   grid_check_->setObjectName(QStringLiteral("gridCheck"));
   grid_check_->setChecked(true);
+  // Small models' 64 px images are enlarged in the grid by whole steps (nearest neighbour,
+  // core/export/grid_image.h): 0 is automatic, to at least 256 px.
+  grid_upscale_spin_ = new QSpinBox;
+  grid_upscale_spin_->setObjectName(QStringLiteral("gridUpscaleSpin"));
+  grid_upscale_spin_->setRange(0, 16);
+  grid_upscale_spin_->setValue(SweepExportOptions{}.grid_upscale);
+  grid_upscale_spin_->setSpecialValueText(tr("automatic (small images to 256 px)"));
+  grid_upscale_spin_->setSuffix(tr(" ×"));
+  grid_upscale_spin_->setToolTip(
+      tr("How many times the grid enlarges each image, with sharp pixels. "
+         "1 keeps images as they are."));
   sidecar_check_ = new QCheckBox(tr("&Sidecars: every setting as JSON next to each image"));
   sidecar_check_->setObjectName(QStringLiteral("sidecarCheck"));
   sidecar_check_->setChecked(true);
@@ -133,6 +145,7 @@ void ExportDialog::buildUi() {
   form->addRow(tr("&Cells"), cells_combo_);
   form->addRow(tr("&Format"), format_combo_);
   form->addRow(QString(), grid_check_);
+  form->addRow(tr("Grid &enlargement"), grid_upscale_spin_);
   form->addRow(QString(), sidecar_check_);
 
   progress_ = new QProgressBar;
@@ -196,6 +209,7 @@ SweepExportOptions ExportDialog::exportOptions() const {
   o.name_template = template_edit_->text().toStdString();
   o.image_extension = format_combo_->currentData().toString().toStdString();
   o.write_grid = grid_check_->isChecked();
+  o.grid_upscale = grid_upscale_spin_->value();
   o.write_sidecars = sidecar_check_->isChecked();
   return o;
 }
@@ -260,7 +274,7 @@ void ExportDialog::refreshButtons() {
                              !board_.cellsFor(cellChoice()).empty());
   close_button_->setText(busy ? tr("Cancel") : tr("Close"));
   for (QWidget* w : std::initializer_list<QWidget*>{folder_edit_, browse_button_, set_name_edit_, template_edit_, cells_combo_,
-                                                    format_combo_, grid_check_, sidecar_check_})
+                                                    format_combo_, grid_check_, grid_upscale_spin_, sidecar_check_})
     w->setEnabled(!busy);
 }
 

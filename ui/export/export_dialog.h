@@ -21,6 +21,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace steer::ui {
 
@@ -71,6 +72,7 @@ class ExportDialog : public QDialog {
   QComboBox* cells_combo_ = nullptr;
   QComboBox* format_combo_ = nullptr;
   QCheckBox* grid_check_ = nullptr;
+  QSpinBox* grid_upscale_spin_ = nullptr;  // SweepExportOptions::grid_upscale
   QCheckBox* sidecar_check_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_label_ = nullptr;

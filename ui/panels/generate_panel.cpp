@@ -2,35 +2,45 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/generation/image_size.h"
 #include "ui/engine/engine_thread.h"
+#include "ui/guidance_words.h"
 #include "ui/panels/history_strip.h"
 #include "ui/panels/image_conversion.h"
 #include "ui/panels/omega_schedule_editor.h"
 #include "ui/panels/preview_view.h"
 #include "ui/panels/seed_spin_box.h"
 #include "ui/path_text.h"
+#include "ui/widgets/latent_size_spin_box.h"
+#include "ui/widgets/native_size_note.h"
 
 namespace steer::ui {
 
@@ -63,14 +73,14 @@ QDoubleSpinBox* number_box(QWidget* parent, const char* name, double low, double
   return box;
 }
 
-QSpinBox* size_box(QWidget* parent, const char* name) {
-  auto* box = new QSpinBox(parent);
+LatentSizeSpinBox* size_box(QWidget* parent, const char* name) {
+  auto* box = new LatentSizeSpinBox(parent);
   box->setObjectName(QString::fromLatin1(name));
-  box->setRange(8, 4096);
-  box->setSingleStep(8);
-  box->setSuffix(QStringLiteral(" px"));
   return box;
 }
+
+// The warning colours of the dataset grid's messages (ui/widgets/dataset_grid.cpp).
+constexpr auto kSizeNoteStyle = "color: #1f1300; background: #f3c969; padding: 4px; border-radius: 4px;";
 
 QString seconds_text(double seconds) {
   if (seconds < 10) return QString::number(seconds, 'f', 1);
@@ -107,6 +117,18 @@ GeneratePanel::GeneratePanel(EngineBridge& engine, QWidget* parent) : QWidget(pa
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(splitter);
+
+  // Any edit may fix the setting a refusal named: check again so that no stale error stays.
+  for (auto* box : settings->findChildren<QSpinBox*>())
+    connect(box, &QSpinBox::valueChanged, this, &GeneratePanel::recheckRefusal);
+  for (auto* box : settings->findChildren<QDoubleSpinBox*>())
+    connect(box, &QDoubleSpinBox::valueChanged, this, &GeneratePanel::recheckRefusal);
+  for (auto* box : settings->findChildren<QComboBox*>())
+    connect(box, &QComboBox::currentIndexChanged, this, &GeneratePanel::recheckRefusal);
+  for (auto* box : settings->findChildren<QCheckBox*>()) connect(box, &QCheckBox::toggled, this, &GeneratePanel::recheckRefusal);
+  for (auto* text : settings->findChildren<QPlainTextEdit*>())
+    connect(text, &QPlainTextEdit::textChanged, this, &GeneratePanel::recheckRefusal);
+  connect(omega_, &OmegaScheduleEditor::scheduleChanged, this, &GeneratePanel::recheckRefusal);
 
   // Shortcuts for the whole panel, also while typing in a prompt (QPlainTextEdit does not
   // claim Ctrl+Return).
@@ -165,13 +187,24 @@ QWidget* GeneratePanel::createSettings() {
   size_row->addWidget(new QLabel(QStringLiteral("×"), image_group));
   size_row->addWidget(height_, 1);
   image_form->addRow(tr("Size"), size_row);
+  // Under the size, only while it is far from native. It wraps to the settings column's
+  // width (the column scrolls), so showing it never widens the panel or the window; its link
+  // sets the native size.
+  size_note_ = new QLabel(image_group);
+  size_note_->setObjectName(QStringLiteral("sizeNote"));
+  size_note_->setWordWrap(true);
+  size_note_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
+  size_note_->setTextFormat(Qt::RichText);
+  size_note_->setStyleSheet(QString::fromLatin1(kSizeNoteStyle));
+  size_note_->hide();
+  connect(size_note_, &QLabel::linkActivated, this, [this] {
+    width_->setValue(native_side_);
+    height_->setValue(native_side_);
+  });
+  image_form->addRow(size_note_);
   size_preset_ = new QComboBox(image_group);
   size_preset_->setObjectName(QStringLiteral("sizePreset"));
-  size_preset_->addItem(tr("Custom"), QSize());
-  size_preset_->addItem(tr("512 × 512 (SD 1.x)"), QSize(512, 512));
-  size_preset_->addItem(tr("768 × 768 (SD 2.x)"), QSize(768, 768));
-  size_preset_->addItem(tr("512 × 768 portrait"), QSize(512, 768));
-  size_preset_->addItem(tr("768 × 512 landscape"), QSize(768, 512));
+  fillSizePresets();
   image_form->addRow(tr("Preset"), size_preset_);
   connect(size_preset_, &QComboBox::activated, this, [this](int index) {
     const QSize size = size_preset_->itemData(index).toSize();
@@ -217,9 +250,13 @@ QWidget* GeneratePanel::createSettings() {
   method_->addItem(tr("CFG (classifier-free)"), QStringLiteral("cfg"));
   method_->addItem(tr("AG (autoguidance)"), QStringLiteral("ag"));
   method_->addItem(tr("PG (personalization)"), QStringLiteral("pg"));
+  method_->setToolTip(method_tooltip());
+  method_->setItemData(0, cfg_tooltip(), Qt::ToolTipRole);
+  method_->setItemData(1, ag_tooltip(), Qt::ToolTipRole);
+  method_->setItemData(2, pg_tooltip(), Qt::ToolTipRole);
   guidance_form->addRow(tr("Method"), method_);
   lambda_ = number_box(guidance_group, "lambda", 0.0, 100.0, 2, 0.5);
-  lambda_->setToolTip(tr("Guidance scale λ (typical: 3 to 12)"));
+  lambda_->setToolTip(lambda_tooltip());
   guidance_form->addRow(tr("λ (scale)"), lambda_);
   guidance_layout->addLayout(guidance_form);
 
@@ -317,9 +354,13 @@ QWidget* GeneratePanel::createResults() {
   branch_->addItem(tr("Guided result"), static_cast<int>(Branch::Guided));
   branch_->addItem(tr("Strong branch"), static_cast<int>(Branch::Strong));
   branch_->addItem(tr("Weak branch"), static_cast<int>(Branch::Weak));
+  branch_->setItemData(0, guided_preview_tooltip(), Qt::ToolTipRole);
+  branch_->setItemData(1, strong_preview_tooltip(), Qt::ToolTipRole);
+  branch_->setItemData(2, weak_preview_tooltip(), Qt::ToolTipRole);
   branch_->setToolTip(
-      tr("Preview the guided x0 estimate, or what the strong (subject, prompt) or weak term alone "
-         "predicts at each step"));
+      tr("What the preview shows at each step: the guided result (the picture you get), or one of the two "
+         "pictures guidance compares: the strong branch (your subject with your prompt) or the weak "
+         "branch (what guidance pushes away from). Each is the step's estimate of the finished image (x0)."));
   top->addWidget(new QLabel(tr("Preview"), results));
   top->addWidget(branch_);
   branch_note_ = new QLabel(results);
@@ -352,6 +393,13 @@ QWidget* GeneratePanel::createResults() {
   column->addLayout(progress_row);
 
   history_ = new HistoryStrip(results);
+  save_image_ = new QPushButton(tr("Save Image…"), results);
+  save_image_->setObjectName(QStringLiteral("saveImageButton"));
+  save_image_->setToolTip(
+      tr("Save the image shown, with the settings that reproduce it (PNG text and a .json "
+         "beside it, as steer generate writes)"));
+  save_image_->setEnabled(false);
+  connect(save_image_, &QPushButton::clicked, this, [this] { saveShownImage(); });
   use_settings_ = new QPushButton(tr("Use these settings"), results);
   use_settings_->setObjectName(QStringLiteral("useSettingsButton"));
   use_settings_->setToolTip(tr("Put the chosen image's exact settings (seed included) back into the panel"));
@@ -359,13 +407,21 @@ QWidget* GeneratePanel::createResults() {
   auto* history_row = new QHBoxLayout;
   history_row->addWidget(new QLabel(tr("History"), results));
   history_row->addStretch(1);
+  history_row->addWidget(save_image_);
   history_row->addWidget(use_settings_);
   column->addLayout(history_row);
   column->addWidget(history_);
   connect(history_, &HistoryStrip::entryChosen, this, &GeneratePanel::showHistoryEntry);
   connect(use_settings_, &QPushButton::clicked, this, [this] {
     const int index = history_->selectedIndex();
-    if (index >= 0) setRequest(history_->entry(index).request);
+    if (index >= 0) setRequest(history_->entry(index).kept.request);
+  });
+  preview_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(preview_, &QWidget::customContextMenuRequested, this,
+          [this](const QPoint& at) { showImageMenu(preview_, at, shown_entry_); });
+  history_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(history_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    if (QListWidgetItem* item = history_->itemAt(at)) showImageMenu(history_->viewport(), at, history_->row(item));
   });
   return results;
 }
@@ -470,6 +526,10 @@ void GeneratePanel::setRequest(const steer::GenerationRequest& r) {
   clearValidationError();
 }
 
+void GeneratePanel::setSubjectWords(const QString& words) {
+  prompt_->setPlaceholderText(words.isEmpty() ? tr("a photo of sks mug on a beach") : tr("a photo of %1 on a beach").arg(words));
+}
+
 GeneratePanel::Branch GeneratePanel::branch() const { return static_cast<Branch>(branch_->currentData().toInt()); }
 
 void GeneratePanel::setBranch(Branch branch) { branch_->setCurrentIndex(branch_->findData(static_cast<int>(branch))); }
@@ -488,16 +548,50 @@ void GeneratePanel::methodChanged() {
   weak_group_->setVisible(method == QLatin1String("ag"));
 }
 
+void GeneratePanel::setModelGeometry(int native_side, int latent_factor) {
+  native_side_ = std::max(native_side, 0);
+  latent_factor_ = std::max(latent_factor, 0);
+  // The sides stay as they are, within the new range (a side that is no multiple of the new
+  // factor is named at Generate).
+  width_->setLatentFactor(latent_factor_);
+  height_->setLatentFactor(latent_factor_);
+  fillSizePresets();
+  sizeChanged();
+}
+
+void GeneratePanel::fillSizePresets() {
+  const QSignalBlocker block(size_preset_);
+  size_preset_->clear();
+  size_preset_->addItem(tr("Custom"), QSize());
+  if (native_side_ > 0)
+    size_preset_->addItem(tr("Native %1 × %1 (this model)").arg(native_side_), QSize(native_side_, native_side_));
+  size_preset_->addItem(tr("512 × 512 (SD 1.x)"), QSize(512, 512));
+  size_preset_->addItem(tr("768 × 768 (SD 2.x)"), QSize(768, 768));
+  size_preset_->addItem(tr("512 × 768 portrait"), QSize(512, 768));
+  size_preset_->addItem(tr("768 × 512 landscape"), QSize(768, 512));
+}
+
 void GeneratePanel::sizeChanged() {
   const QSize size(width_->value(), height_->value());
   int preset = 0;
-  for (int i = 1; i < size_preset_->count(); ++i)
+  // The first match: the native entry when an SD size is also native.
+  for (int i = size_preset_->count() - 1; i >= 1; --i)
     if (size_preset_->itemData(i).toSize() == size) preset = i;
-  const QSignalBlocker block(size_preset_);
-  size_preset_->setCurrentIndex(preset);
+  {
+    const QSignalBlocker block(size_preset_);
+    size_preset_->setCurrentIndex(preset);
+  }
+  const QString note = native_size_note_text(size.width(), size.height(), native_side_);
+  if (!note.isEmpty())
+    size_note_->setText(note.toHtmlEscaped() +
+                        QStringLiteral(" <a href=\"native\">%1</a>").arg(tr("Use %1×%1").arg(native_side_)));
+  size_note_->setVisible(!note.isEmpty());
 }
 
-void GeneratePanel::check(const steer::GenerationRequest& request) {
+void GeneratePanel::check(const steer::GenerationRequest& request) const {
+  // Sides in whole latent cells of the loaded model first: its message names the nearest
+  // valid sides (core/generation/image_size.h).
+  steer::check_image_size(request.width, request.height, latent_factor_);
   request.validate();
   const steer::OmegaSchedule& omega = request.guidance.omega;
   if (omega.kind == steer::OmegaSchedule::Kind::Interval && omega.interval_begin > omega.interval_end)
@@ -512,6 +606,7 @@ bool GeneratePanel::generate() {
     check(r);
   } catch (const std::exception& e) {
     showValidationError(tr("Not generated: %1").arg(QString::fromStdString(e.what())));
+    refusal_shown_ = true;
     return false;
   }
   if (!engine_.hasModel()) {
@@ -545,7 +640,18 @@ void GeneratePanel::setRunning(bool running) {
   Q_EMIT generatingChanged(running);
 }
 
+void GeneratePanel::recheckRefusal() {
+  if (!refusal_shown_) return;
+  try {
+    check(request());
+  } catch (const std::exception&) {
+    return;  // still refused: the message stays until Generate is pressed again
+  }
+  clearValidationError();
+}
+
 void GeneratePanel::showValidationError(const QString& message) {
+  refusal_shown_ = false;
   validation_->setText(message);
   validation_->setStyleSheet(
       QStringLiteral("color: palette(bright-text); background: #b3261e; padding: 6px; border-radius: 4px;"));
@@ -553,6 +659,7 @@ void GeneratePanel::showValidationError(const QString& message) {
 }
 
 void GeneratePanel::clearValidationError() {
+  refusal_shown_ = false;
   validation_->clear();
   validation_->hide();
 }
@@ -606,10 +713,11 @@ void GeneratePanel::showResult(quint64 job, int /*cell*/, const steer::Generatio
   {
     // Selecting the new entry would show it; the preview already follows the branch view.
     const QSignalBlocker block(history_);
-    history_->add({current_image_, submitted_, result.seconds});
+    shown_entry_ = history_->add({current_image_, kept_image_of(result, submitted_)});
   }
   use_settings_->setEnabled(true);
-  Q_EMIT imageGenerated(current_image_, submitted_);
+  save_image_->setEnabled(true);
+  Q_EMIT imageGenerated(history_->entry(shown_entry_).kept);
 }
 
 void GeneratePanel::jobEnded(quint64 job, const QString& outcome) {
@@ -629,9 +737,54 @@ void GeneratePanel::showHistoryEntry(int index) {
   if (index < 0 || index >= history_->entryCount()) return;
   const HistoryStrip::Entry& entry = history_->entry(index);
   current_image_ = entry.image;
+  shown_entry_ = index;
   preview_->setImage(current_image_);
-  showSeedUsed(entry.request.seed);
+  showSeedUsed(entry.kept.request.seed);
   use_settings_->setEnabled(true);
+  save_image_->setEnabled(true);
+}
+
+void GeneratePanel::showImageMenu(QWidget* source, const QPoint& position, int entry) {
+  if (entry < 0 || entry >= history_->entryCount()) return;
+  QMenu menu(this);
+  menu.setObjectName(QStringLiteral("imageMenu"));
+  menu.addAction(tr("Save Image…"), this, [this, entry] { askAndSave(entry); });
+  menu.addAction(tr("Use These Settings"), this, [this, entry] { setRequest(history_->entry(entry).kept.request); });
+  menu.exec(source->mapToGlobal(position));
+}
+
+QString GeneratePanel::saveShownImage() { return askAndSave(shown_entry_); }
+
+QString GeneratePanel::askAndSave(int index) {
+  if (index < 0 || index >= history_->entryCount()) return {};
+  // The folder of the last save, remembered across sessions; Pictures the first time.
+  static constexpr auto kFolderSetting = "generate/saveImageFolder";
+  QString folder = QSettings().value(QLatin1String(kFolderSetting)).toString();
+  if (folder.isEmpty() || !QFileInfo(folder).isDir()) folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+  FileQuestion question;
+  question.kind = FileQuestion::Kind::NewFile;
+  question.purpose = QStringLiteral("save-image");
+  question.title = tr("Save Image");
+  question.start = QDir(folder).filePath(suggested_file_name(history_->entry(index).kept));
+  question.filter = tr("PNG image (*.png);;JPEG image (*.jpg);;TIFF image (*.tif)");
+  const QString chosen = file_chooser_(this, question);
+  if (chosen.isEmpty()) return {};
+  const QString written = saveEntryTo(index, chosen);
+  if (!written.isEmpty()) QSettings().setValue(QLatin1String(kFolderSetting), QFileInfo(written).absolutePath());
+  return written;
+}
+
+QString GeneratePanel::saveEntryTo(int index, const QString& path) {
+  if (index < 0 || index >= history_->entryCount()) return {};
+  try {
+    const QString written = save_kept_image(path, history_->entry(index).kept);
+    clearValidationError();
+    Q_EMIT imageSaved(written);
+    return written;
+  } catch (const std::exception& e) {
+    showValidationError(tr("Could not save the image: %1").arg(QString::fromStdString(e.what())));
+    return {};
+  }
 }
 
 }  // namespace steer::ui

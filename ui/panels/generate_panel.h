@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "core/generation/generation_request.h"
+#include "ui/export/kept_image.h"
+#include "ui/widgets/file_chooser.h"
 
 class QCheckBox;
 class QComboBox;
@@ -23,6 +25,7 @@ namespace steer::ui {
 
 class EngineBridge;
 class HistoryStrip;
+class LatentSizeSpinBox;
 class OmegaScheduleEditor;
 class PreviewView;
 class SeedSpinBox;
@@ -59,11 +62,37 @@ class GeneratePanel : public QWidget {
   Branch branch() const;
   void setBranch(Branch branch);
 
+  // The attached subject's trigger words ("sks emblem"; core/training/subject_trigger.h):
+  // the prompt's placeholder uses them. Empty: a generic example.
+  void setSubjectWords(const QString& words);
+
+  // The loaded model's image geometry (steer::ModelSummary): its native side (the size it was
+  // trained at; 0 unknown) and pixels per latent cell (0 unknown: SD's 8). The size boxes step
+  // by the factor and take only its multiples, the presets offer the native size first, and a
+  // note under the size says when the size is far from native (issue 11, item 3). The size
+  // itself is kept (the main window moves it to the new native size).
+  void setModelGeometry(int native_side, int latent_factor);
+  int nativeSide() const { return native_side_; }
+
+  // The history entry shown in the preview (the newest result, or the one chosen), or -1.
+  int shownEntry() const { return shown_entry_; }
+  // "Save Image…": asks for a file through the file chooser (purpose "save-image") and saves
+  // the shown entry; returns the path written, or "" when cancelled or refused (the reason is
+  // shown under the buttons).
+  QString saveShownImage();
+  // Saves history entry `index` at `path` (or path-2, ...) with the exporter `steer generate`
+  // uses; returns the path written, or "" with the reason shown.
+  QString saveEntryTo(int index, const QString& path);
+  // Where "Save Image…" asks (tests answer; the app uses QFileDialog).
+  void setFileChooser(FileChooser chooser) { file_chooser_ = std::move(chooser); }
+
   PreviewView* previewView() const { return preview_; }
   HistoryStrip* historyStrip() const { return history_; }
 
  Q_SIGNALS:
-  void imageGenerated(const QImage& image, const steer::GenerationRequest& request);
+  void imageGenerated(const steer::ui::KeptImage& image);
+  // "Save Image…" wrote `path` (the main window logs it).
+  void imageSaved(const QString& path);
   void generatingChanged(bool generating);
 
  private:
@@ -77,6 +106,8 @@ class GeneratePanel : public QWidget {
   void branchChanged();
   void showValidationError(const QString& message);
   void clearValidationError();
+  // Clears a "Not generated" refusal once the settings pass the checks again.
+  void recheckRefusal();
   void setRunning(bool running);
   void showStep(quint64 job, int cell, const steer::StepEvent& event);
   void showResult(quint64 job, int cell, const steer::GenerationResult& result);
@@ -84,8 +115,13 @@ class GeneratePanel : public QWidget {
   void showHistoryEntry(int index);
   void showEventPreview(const steer::StepEvent& event, qint64 stamp);
   void showSeedUsed(qint64 seed);
+  // The context menu of the preview (entry -1: the shown one) or of a history entry.
+  void showImageMenu(QWidget* source, const QPoint& position, int entry);
+  QString askAndSave(int index);
   // Throws steer::InputError naming the setting when the request must be refused.
-  static void check(const steer::GenerationRequest& request);
+  void check(const steer::GenerationRequest& request) const;
+  // The size presets: the model's native size first (when known), then the usual SD sizes.
+  void fillSizePresets();
 
   EngineBridge& engine_;
   QPointer<EngineBridge> engine_alive_;
@@ -95,9 +131,12 @@ class GeneratePanel : public QWidget {
   QPlainTextEdit* negative_ = nullptr;
   SeedSpinBox* seed_ = nullptr;
   QCheckBox* random_seed_ = nullptr;
-  QSpinBox* width_ = nullptr;
-  QSpinBox* height_ = nullptr;
+  LatentSizeSpinBox* width_ = nullptr;
+  LatentSizeSpinBox* height_ = nullptr;
+  QLabel* size_note_ = nullptr;  // far from the native size; hidden otherwise
   QComboBox* size_preset_ = nullptr;
+  int native_side_ = 0;    // the model's, 0 unknown
+  int latent_factor_ = 0;  // the model's, 0 unknown
   QSpinBox* steps_ = nullptr;
   QComboBox* sampler_ = nullptr;
   QCheckBox* karras_ = nullptr;
@@ -126,6 +165,10 @@ class GeneratePanel : public QWidget {
   QLabel* progress_label_ = nullptr;
   HistoryStrip* history_ = nullptr;
   QPushButton* use_settings_ = nullptr;
+  QPushButton* save_image_ = nullptr;
+  int shown_entry_ = -1;
+  bool refusal_shown_ = false;  // the validation message is a refusal of the settings
+  FileChooser file_chooser_ = ask_with_file_dialog;
 
   quint64 job_ = 0;
   steer::GenerationRequest submitted_;  // the request of job_ (seed as used)

@@ -40,7 +40,7 @@ QSize HistoryStrip::sizeHint() const {
 int HistoryStrip::add(Entry entry) {
   const QPixmap thumbnail =
       QPixmap::fromImage(entry.image.scaled(QSize(kThumbnail, kThumbnail), Qt::KeepAspectRatio, Qt::SmoothTransformation));
-  const steer::GenerationRequest& r = entry.request;
+  const steer::GenerationRequest& r = entry.kept.request;
   auto* item = new QListWidgetItem(QIcon(thumbnail), QString::number(r.seed));
   item->setToolTip(tr("%1\nseed %2 · %3×%4 · %5 steps · %6 · %7\n%8 s")
                        .arg(to_qstring(r.prompt))
@@ -50,7 +50,7 @@ int HistoryStrip::add(Entry entry) {
                        .arg(r.steps)
                        .arg(to_qstring(r.sampler))
                        .arg(to_qstring(r.guidance.describe()))
-                       .arg(entry.seconds, 0, 'f', 2));
+                       .arg(entry.kept.seconds, 0, 'f', 2));
   entries_.push_back(std::move(entry));
   addItem(item);
   const int index = static_cast<int>(entries_.size()) - 1;

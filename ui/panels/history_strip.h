@@ -1,11 +1,12 @@
 #pragma once
 // The images of this session, newest last, as thumbnails; each keeps the exact request
-// that made it, so "Use these settings" can give it back to the panel.
+// that made it, so "Use these settings" can give it back to the panel, and what "Save
+// Image…" writes (the context menu offers both).
 #include <QImage>
 #include <QListWidget>
 #include <vector>
 
-#include "core/generation/generation_request.h"
+#include "ui/export/kept_image.h"
 
 namespace steer::ui {
 
@@ -13,9 +14,8 @@ class HistoryStrip : public QListWidget {
   Q_OBJECT
  public:
   struct Entry {
-    QImage image;
-    steer::GenerationRequest request;
-    double seconds = 0;
+    QImage image;    // as shown
+    KeptImage kept;  // the request (seed as used), the record and the engine's pixels
   };
 
   explicit HistoryStrip(QWidget* parent = nullptr);

@@ -8,6 +8,8 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QHBoxLayout;
+class QLabel;
 
 namespace steer::ui {
 
@@ -31,11 +33,17 @@ class OmegaScheduleEditor : public QWidget {
  private:
   void showRowsForKind();
   void refresh();
+  void refreshNotes();
 
   QFormLayout* form_ = nullptr;
   QComboBox* kind_ = nullptr;
   QDoubleSpinBox* start_ = nullptr;  // ω (constant, interval) or ω at the first step
   QDoubleSpinBox* end_ = nullptr;    // ω at the last step (linear, cosine)
+  // "= CFG" beside a spin box that holds 1 (docs/guidance.md: PG at ω = 1 is CFG).
+  QLabel* start_note_ = nullptr;
+  QLabel* end_note_ = nullptr;
+  QHBoxLayout* start_row_ = nullptr;
+  QHBoxLayout* end_row_ = nullptr;
   QDoubleSpinBox* interval_begin_ = nullptr;
   QDoubleSpinBox* interval_end_ = nullptr;
   OmegaSchedulePlot* plot_ = nullptr;

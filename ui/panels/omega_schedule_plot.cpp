@@ -14,8 +14,8 @@ OmegaSchedulePlot::OmegaSchedulePlot(QWidget* parent) : QWidget(parent) {
 
 void OmegaSchedulePlot::setSchedule(const steer::OmegaSchedule& schedule, int steps) {
   values_ = schedule.values(std::max(steps, 1));
-  QString tip =
-      tr("ω over %n step(s): %1", nullptr, static_cast<int>(values_.size())).arg(QString::fromStdString(schedule.to_string()));
+  QString tip = tr("ω over %n step(s): %1. Lower ω = more subject; 1 = CFG.", nullptr, static_cast<int>(values_.size()))
+                    .arg(QString::fromStdString(schedule.to_string()));
   setToolTip(tip);
   update();
 }
@@ -45,7 +45,11 @@ void OmegaSchedulePlot::paintEvent(QPaintEvent* /*event*/) {
     const QString label = level == 0.5 ? QStringLiteral("0.5") : QString::number(static_cast<int>(level));
     p.drawText(QRectF(0, y_of(level) - fm.height() / 2.0, left - 4, fm.height()), Qt::AlignRight | Qt::AlignVCenter, label);
   }
+  // The two ends in words (docs/guidance.md): ω = 1 is CFG, lower ω adds more subject.
   p.setPen(pal.color(QPalette::PlaceholderText));
+  p.drawText(QRectF(area.left(), y_of(1.0) + 1, area.width() - 2, fm.height()), Qt::AlignRight | Qt::AlignTop, tr("1 = CFG"));
+  p.drawText(QRectF(area.left(), y_of(0.0) - fm.height() - 1, area.width() - 2, fm.height()), Qt::AlignRight | Qt::AlignBottom,
+             tr("0 = most subject"));
   const QRectF axis(area.left(), area.bottom() + 2, area.width(), fm.height());
   p.drawText(axis, Qt::AlignLeft | Qt::AlignTop, tr("step 1"));
   if (n > 1) p.drawText(axis, Qt::AlignRight | Qt::AlignTop, tr("step %1").arg(n));

@@ -3,6 +3,8 @@
 #include <QPainter>
 #include <QResizeEvent>
 
+#include "ui/panels/image_scaling.h"
+
 namespace steer::ui {
 
 PreviewView::PreviewView(QWidget* parent) : QWidget(parent) {
@@ -51,13 +53,13 @@ void PreviewView::paintEvent(QPaintEvent* /*event*/) {
     return;
   }
   const QRect target = targetRect();
-  // The 8x smaller previews are upscaled smoothly (bilinear): a blocky nearest-neighbour
-  // preview reads as noise at 64x64 latents. Scaled once per frame, not per repaint, and
-  // from premultiplied ARGB, the raster engine's own format: 0.8 ms instead of 2.3 ms from
-  // RGBA8888 for 8x8 -> 634x634 (tests/bench/ui_latency_bench.cpp measures the whole path).
+  // Enlarged images keep sharp pixels (ui/panels/image_scaling.h), the live previews too:
+  // the designer sees what the model made, not a filter's blur. Scaled once per frame, not
+  // per repaint, and from premultiplied ARGB, the raster engine's own format
+  // (tests/bench/ui_latency_bench.cpp measures the whole path).
   if (scaled_.size() != target.size())
     scaled_ = image_.convertToFormat(QImage::Format_ARGB32_Premultiplied)
-                  .scaled(target.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+                  .scaled(target.size(), Qt::IgnoreAspectRatio, scaling_mode(image_.size(), target.size()));
   p.drawImage(target.topLeft(), scaled_);
   if (!stamp_painted_) {
     stamp_painted_ = true;

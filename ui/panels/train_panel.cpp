@@ -149,6 +149,8 @@ QWidget* TrainPanel::createRunColumn() {
   progress_->setRange(0, 1);
   progress_->setValue(0);
   progress_->setFormat(tr("step %v/%m"));
+  // No "step 0/1" before a run: the bar appears with the run's real step count.
+  progress_->hide();
   run_layout->addWidget(progress_);
   status_ = new QLabel(tr("Not started."), run);
   status_->setObjectName(QStringLiteral("trainingStatus"));
@@ -173,7 +175,15 @@ QWidget* TrainPanel::createRunColumn() {
   result_row->addWidget(compare_);
   run_layout->addLayout(result_row);
   connect(compare_, &QPushButton::clicked, this, &TrainPanel::requestCompare);
-  right->addWidget(run);
+  // The run's parts scroll inside their group when the window is short (1024x640 holds:
+  // tests/ui/test_first_hour.cpp), rather than forcing the window taller.
+  auto* run_scroll = new QScrollArea(right);
+  run_scroll->setObjectName(QStringLiteral("trainRunScroll"));
+  run_scroll->setWidgetResizable(true);
+  run_scroll->setFrameShape(QFrame::NoFrame);
+  run_scroll->setWidget(run);
+  run_scroll->setMinimumHeight(160);
+  right->addWidget(run_scroll);
   right->setStretchFactor(0, 2);
   right->setStretchFactor(1, 3);
   return right;
@@ -188,8 +198,13 @@ void TrainPanel::connectEngine() {
   connect(&engine_, &EngineBridge::jobCancelled, this, [this](quint64 job) { jobEnded(job, tr("cancelled"), {}); });
   connect(&engine_, &EngineBridge::jobFailed, this,
           [this](quint64 job, const QString& message) { jobEnded(job, tr("failed"), message); });
-  connect(&engine_, &EngineBridge::modelLoaded, this,
-          [this](const steer::ModelSummary& summary) { setLoadedModel(to_qstring(summary.folder)); });
+  connect(&engine_, &EngineBridge::modelLoaded, this, [this](const steer::ModelSummary& summary) {
+    dataset_->setNativeSide(summary.native_resolution);
+    if (job_ == 0)
+      form_->fitToModel(to_qstring(summary.folder), summary.native_resolution);
+    else
+      setLoadedModel(to_qstring(summary.folder));
+  });
 }
 
 steer::TrainingSettings TrainPanel::settings() const {
@@ -263,6 +278,7 @@ bool TrainPanel::start() {
   }
   loss_plot_->setTotalSteps(s.max_steps);
   progress_->setRange(0, s.max_steps);
+  progress_->show();
   submitted_ = s;
   result_.clear();
   result_label_->clear();

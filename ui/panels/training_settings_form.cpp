@@ -143,6 +143,23 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent) : QWidget(parent) {
   connect(min_snr_, &QCheckBox::toggled, this, &TrainingSettingsForm::updateEnabled);
 
   setSettings(steer::TrainingSettings{});
+  untouched_settings_ = settingsShape();
+}
+
+std::string TrainingSettingsForm::settingsShape() const {
+  steer::TrainingSettings s = settings();
+  s.base_model.clear();
+  s.output.clear();
+  s.dataset.clear();
+  return s.to_json().dump();
+}
+
+void TrainingSettingsForm::fitToModel(const QString& folder, int native_resolution) {
+  setLoadedModel(folder);
+  if (native_resolution <= 0 || settingsShape() != untouched_settings_) return;
+  applyPreset(to_qstring(steer::training_preset_for_model(native_resolution)));
+  resolution_->setValue(native_resolution);
+  untouched_settings_ = settingsShape();
 }
 
 QWidget* TrainingSettingsForm::createRunGroup() {

@@ -41,6 +41,10 @@ class TrainingSettingsForm : public QWidget {
   // The model the app has loaded: the base model field takes it while it is empty or
   // still holds the previously loaded model (the designer's own choice stays).
   void setLoadedModel(const QString& folder);
+  // A model was loaded: the base model field follows it, and a form the designer has not
+  // edited since it was last filled in starts from the preset that fits the model
+  // (steer::training_preset_for_model) at the model's native resolution.
+  void fitToModel(const QString& folder, int native_resolution);
   void setFileChooser(FileChooser chooser) { chooser_ = std::move(chooser); }
 
  Q_SIGNALS:
@@ -59,6 +63,10 @@ class TrainingSettingsForm : public QWidget {
   FileChooser chooser_ = ask_with_file_dialog;
   steer::TrainingSettings base_;
   QString loaded_model_;
+  // The settings as last filled in automatically (construction or fitToModel), without the
+  // base model and the paths: a form still equal to them has not been edited.
+  std::string untouched_settings_;
+  std::string settingsShape() const;
 
   QComboBox* preset_ = nullptr;
   QLabel* preset_note_ = nullptr;

@@ -233,14 +233,13 @@ void ProjectController::writeBeforeDestruction() noexcept {
 
 // ---- Generated images and closing ---------------------------------------------------------
 
-void ProjectController::keepGeneratedImage(const QImage& image, const GenerationRequest& request) {
+void ProjectController::keepGeneratedImage(const KeptImage& image) {
   if (folder_.isEmpty()) {
-    unsaved_images_.emplace_back(image, request);
+    unsaved_images_.push_back(image);
     return;
   }
   try {
-    const QString file =
-        save_generated_image(folder_, image, request, workspace_.loadedModelFolder(), workspace_.attachedSubject());
+    const QString file = save_generated_image(folder_, image);
     Q_EMIT info(tr("Saved %1").arg(file));
   } catch (const std::exception& e) {
     reportError(QStringLiteral("projectErrorDialog"), tr("Could not save image"),
@@ -251,7 +250,7 @@ void ProjectController::keepGeneratedImage(const QImage& image, const Generation
 void ProjectController::writeUnsavedImages() {
   const auto images = std::move(unsaved_images_);
   unsaved_images_.clear();
-  for (const auto& [image, request] : images) keepGeneratedImage(image, request);
+  for (const KeptImage& image : images) keepGeneratedImage(image);
 }
 
 bool ProjectController::prepareToClose() {

@@ -10,7 +10,6 @@
 // never reaches into a panel or a tab, and the window never touches a project file. What the
 // controller has to say (log lines, the status bar, error dialogs, the title) it says with
 // signals.
-#include <QImage>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "core/generation/generation_request.h"
+#include "ui/export/kept_image.h"
 #include "ui/project/project.h"
 #include "ui/project/recent_list.h"
 #include "ui/widgets/file_chooser.h"
@@ -121,7 +121,7 @@ class ProjectController : public QObject {
 
   // ---- Images and closing ----
   // A Generate-panel image: into outputs/generated, or kept until the first save.
-  void keepGeneratedImage(const QImage& image, const GenerationRequest& request);
+  void keepGeneratedImage(const KeptImage& image);
   // The window is closing: without a project, offers to save this session's images
   // (false: the user cancelled, the window stays); with one, writes it.
   bool prepareToClose();
@@ -180,7 +180,7 @@ class ProjectController : public QObject {
   bool dirty_ = false;
   QString last_autosave_error_;
   // Generate-panel images made before the project existed, written by the first save.
-  std::vector<std::pair<QImage, GenerationRequest>> unsaved_images_;
+  std::vector<KeptImage> unsaved_images_;
   std::string last_written_;  // project.json's text as last written, to skip writes that change nothing
   QTimer* autosave_timer_ = nullptr;
 };

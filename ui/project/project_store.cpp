@@ -1,13 +1,10 @@
 #include "ui/project/project_store.h"
 
-#include <QBuffer>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
-
-#include "core/guidance/guidance_settings.h"
 
 #include "ui/path_text.h"
 
@@ -51,29 +48,15 @@ void write_project(const QString& project_folder, const Project& project) {
   write_file_atomically(project_file_path(project_folder), QByteArray::fromStdString(value.dump(2) + "\n"));
 }
 
-QString save_generated_image(const QString& project_folder, const QImage& image, const GenerationRequest& request,
-                             const QString& model_folder, const SubjectSpec& subject) {
+QString save_generated_image(const QString& project_folder, const KeptImage& image) {
   const QDir folder(QDir(project_folder).filePath(kOutputsFolderName + QLatin1Char('/') + kGeneratedFolderName));
   if (!folder.mkpath(QStringLiteral("."))) throw ProjectError("Could not create the folder " + text(folder.absolutePath()) + ".");
-  const QString stem = QStringLiteral("%1-%2-seed%3")
-                           .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
-                                QString::fromLatin1(guidance_method_name(request.guidance.method)))
-                           .arg(request.seed);
-  QString name = stem;
-  for (int n = 2; QFileInfo::exists(folder.filePath(name + QStringLiteral(".png"))); ++n)
-    name = stem + QStringLiteral("-%1").arg(n);
-  const QString png = folder.filePath(name + QStringLiteral(".png"));
-
-  QByteArray bytes;
-  QBuffer buffer(&bytes);
-  buffer.open(QIODevice::WriteOnly);
-  if (!image.save(&buffer, "PNG")) throw ProjectError("Could not encode the image for " + text(png) + ".");
-  write_file_atomically(png, bytes);
-
-  const json::Value sidecar = json::Object{
-      {"request", request_to_json(request)}, {"model", text(model_folder)}, {"subject", subject_to_json(subject, {})}};
-  write_file_atomically(folder.filePath(name + QStringLiteral(".json")), QByteArray::fromStdString(sidecar.dump(2) + "\n"));
-  return png;
+  const QString name = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-")) + suggested_file_name(image);
+  try {
+    return save_kept_image(folder.filePath(name), image);
+  } catch (const std::exception& e) {
+    throw ProjectError(e.what());
+  }
 }
 
 ModelFolderIdentity identify_model_folder(const QString& model_folder) {

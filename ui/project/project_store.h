@@ -3,10 +3,10 @@
 // renamed over the old one, so a crash or a full disk never leaves half a project), and
 // outputs/board-N for each compare board's images.
 #include <QByteArray>
-#include <QImage>
 #include <QString>
 #include <stdexcept>
 
+#include "ui/export/kept_image.h"
 #include "ui/project/project.h"
 
 namespace steer::ui {
@@ -32,12 +32,11 @@ Project read_project(const QString& project_folder);
 // Throws ProjectError.
 void write_project(const QString& project_folder, const Project& project);
 
-// Saves an image from the Generate panel as outputs/generated/<time>-<method>-seed<seed>.png
-// with a JSON sidecar beside it ({"request": every setting, "model": folder, "subject"}),
-// both written atomically; never overwrites (a -2, -3, ... suffix). Returns the PNG's path.
-// Throws ProjectError.
-QString save_generated_image(const QString& project_folder, const QImage& image, const GenerationRequest& request,
-                             const QString& model_folder, const SubjectSpec& subject);
+// Keeps an image from the Generate panel as outputs/generated/<time>-<method>-seed<seed>.png,
+// written by the exporter `steer generate` uses (ui/export/kept_image.h: A1111 "parameters"
+// text, the steer-image sidecar with the record and the request); never overwrites (a -2,
+// -3, ... suffix). Returns the PNG's path. Throws ProjectError.
+QString save_generated_image(const QString& project_folder, const KeptImage& image);
 
 // The identity of a model folder as it is now (folder name; model_index.json's size and
 // modification time, or -1 / 0 when it has none).

@@ -12,6 +12,7 @@
 #include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalBlocker>
 #include <QTimer>
 #include <QUrl>
@@ -88,7 +89,9 @@ DatasetGrid::DatasetGrid(QWidget* parent) : QWidget(parent) {
   thumbnails_->setDragDropMode(QAbstractItemView::NoDragDrop);
   thumbnails_->setAcceptDrops(false);
   thumbnails_->viewport()->setAcceptDrops(false);
-  thumbnails_->setMinimumHeight(kThumbnail + fontMetrics().height() + 30);
+  // One row of thumbnails (icon and name) and the frame: the warnings below need the room at
+  // 1024x640.
+  thumbnails_->setMinimumHeight(kThumbnail + fontMetrics().height() + 2 * thumbnails_->frameWidth() + 4);
   column->addWidget(thumbnails_, 1);
   connect(thumbnails_, &QListWidget::currentRowChanged, this, [this] { showSelected(); });
 
@@ -96,12 +99,26 @@ DatasetGrid::DatasetGrid(QWidget* parent) : QWidget(parent) {
   summary_->setObjectName(QStringLiteral("datasetSummary"));
   summary_->setWordWrap(true);
   column->addWidget(summary_);
-  messages_ = new QLabel(this);
+  // The scan's warnings scroll: a folder of small photos warns about each one, and a taller
+  // list would make the window grow (issue 11, item 5).
+  messages_scroll_ = new QScrollArea(this);
+  messages_scroll_->setObjectName(QStringLiteral("datasetMessagesScroll"));
+  messages_scroll_->setFrameShape(QFrame::NoFrame);
+  messages_scroll_->setWidgetResizable(true);
+  messages_scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  // Up to five lines, one when the window has no more room (the first line says what matters;
+  // each photo's own warning is in its tooltip too).
+  messages_scroll_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+  messages_scroll_->setMinimumHeight(fontMetrics().lineSpacing() + 10);
+  messages_scroll_->setMaximumHeight(fontMetrics().lineSpacing() * 5 + 12);
+  messages_ = new QLabel;
   messages_->setObjectName(QStringLiteral("datasetMessages"));
   messages_->setWordWrap(true);
   messages_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  messages_scroll_->setWidget(messages_);
+  messages_scroll_->hide();
   messages_->hide();
-  column->addWidget(messages_);
+  column->addWidget(messages_scroll_);
 
   caption_title_ = new QLabel(tr("Caption"), this);
   caption_title_->setObjectName(QStringLiteral("captionTitle"));
@@ -163,6 +180,41 @@ void DatasetGrid::setFolder(const QString& folder) {
   note_->hide();
   rescan();
   Q_EMIT folderChanged(clean);
+}
+
+void DatasetGrid::setNativeSide(int native_side) {
+  native_side_ = native_side;
+  showMessages();
+}
+
+void DatasetGrid::showMessages() {
+  if (!scan_.refusal.isEmpty()) {
+    messages_->setText(tr("The trainer refuses this set: %1").arg(scan_.refusal));
+    messages_->setStyleSheet(QString::fromLatin1(kErrorStyle));
+    messages_->show();
+    messages_scroll_->show();
+    return;
+  }
+  if (scan_.warnings.isEmpty()) {
+    messages_->clear();
+    messages_->hide();
+    messages_scroll_->hide();
+    return;
+  }
+  QString text = QStringLiteral("\u26a0 ") + scan_.warnings.join(QStringLiteral("\n\u26a0 "));
+  // SubjectDataset::load words a small photo "..., smaller than the WxH training size; ...".
+  // Above such warnings, the first line in view: how that size compares with the model's.
+  const bool small_photos = !scan_.warnings.filter(QStringLiteral("training size")).isEmpty();
+  const int side = options_.resolution;
+  if (small_photos && native_side_ > 0 && side == native_side_)
+    text = tr("Training at this model's native %1×%1: smaller photos look soft.").arg(native_side_) + QLatin1Char('\n') + text;
+  else if (small_photos && native_side_ > 0)
+    text = tr("Training at %1×%1, not this model's native %2×%2: smaller photos look soft.").arg(side).arg(native_side_) +
+           QLatin1Char('\n') + text;
+  messages_->setText(text);
+  messages_->setStyleSheet(QString::fromLatin1(kWarningStyle));
+  messages_->show();
+  messages_scroll_->show();
 }
 
 void DatasetGrid::setOptions(const steer::SubjectDatasetOptions& options) {
@@ -234,18 +286,7 @@ void DatasetGrid::showScan() {
                          static_cast<int>(scan_.images.size()))
                           .arg(captioned));
   }
-  if (!scan_.refusal.isEmpty()) {
-    messages_->setText(tr("The trainer refuses this set: %1").arg(scan_.refusal));
-    messages_->setStyleSheet(QString::fromLatin1(kErrorStyle));
-    messages_->show();
-  } else if (!scan_.warnings.isEmpty()) {
-    messages_->setText(QStringLiteral("\u26a0 ") + scan_.warnings.join(QStringLiteral("\n\u26a0 ")));
-    messages_->setStyleSheet(QString::fromLatin1(kWarningStyle));
-    messages_->show();
-  } else {
-    messages_->clear();
-    messages_->hide();
-  }
+  showMessages();
 
   // Keep the image being edited selected (its caption text stays as typed).
   int row = -1;

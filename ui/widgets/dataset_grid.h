@@ -18,6 +18,7 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QScrollArea;
 class QTimer;
 
 namespace steer::ui {
@@ -35,6 +36,9 @@ class DatasetGrid : public QWidget {
   // count, background); a change scans again after a short quiet time.
   void setOptions(const steer::SubjectDatasetOptions& options);
   void setFileChooser(FileChooser chooser) { chooser_ = std::move(chooser); }
+  // The loaded model's native image side (0 unknown): a warning about photos smaller than the
+  // training size says how that size compares with it (issue 11, item 3).
+  void setNativeSide(int native_side);
 
   // Copies image files into the dataset folder (asking for one when none is set) and
   // scans again. Returns the copies' paths; skipped files are reported under the grid.
@@ -72,6 +76,8 @@ class DatasetGrid : public QWidget {
   void startScan();
   void showScan();
   void showSelected();
+  // The refusal or the warnings of the last scan under the grid.
+  void showMessages();
   void showNote(const QString& text, bool is_error);
   QString askForFolder();
 
@@ -82,6 +88,7 @@ class DatasetGrid : public QWidget {
   QTimer* scan_timer_ = nullptr;
   bool scan_again_ = false;  // a change arrived while a scan was running
   int shown_caption_ = -1;   // the image whose caption the editor holds
+  int native_side_ = 0;      // the loaded model's, 0 unknown
 
   QLineEdit* folder_edit_ = nullptr;
   QPushButton* choose_button_ = nullptr;
@@ -90,6 +97,7 @@ class DatasetGrid : public QWidget {
   QPlainTextEdit* caption_edit_ = nullptr;
   QPushButton* save_caption_ = nullptr;
   QLabel* summary_ = nullptr;
+  QScrollArea* messages_scroll_ = nullptr;  // holds messages_
   QLabel* messages_ = nullptr;
   QLabel* note_ = nullptr;
 };

@@ -14,6 +14,11 @@ QString ask_with_file_dialog(QWidget* parent, const FileQuestion& question) {
       // A project is a folder the user names; a save dialog lets them type a new name.
       return QFileDialog::getSaveFileName(parent, question.title, question.start, QString(), nullptr,
                                           QFileDialog::DontConfirmOverwrite);
+    case FileQuestion::Kind::NewFile:
+      // Never overwrites: the exporter picks name-2, name-3, ... when the name is taken, so
+      // the dialog need not ask.
+      return QFileDialog::getSaveFileName(parent, question.title, question.start, question.filter, nullptr,
+                                          QFileDialog::DontConfirmOverwrite);
   }
   return {};
 }

@@ -10,12 +10,12 @@ class QWidget;
 namespace steer::ui {
 
 struct FileQuestion {
-  enum class Kind { ExistingFolder, ExistingFile, NewFolder };
+  enum class Kind { ExistingFolder, ExistingFile, NewFolder, NewFile };
   Kind kind = Kind::ExistingFolder;
   QString purpose;  // a stable name tests match on: "model", "subject-lora", "project", ...
   QString title;
-  QString start;   // folder or file to start in
-  QString filter;  // ExistingFile: "LoRA (*.safetensors)"
+  QString start;   // folder or file to start in (NewFile: the suggested file's path)
+  QString filter;  // ExistingFile, NewFile: "LoRA (*.safetensors)"
 };
 
 // Returns the chosen path, or an empty string when the user cancelled.

@@ -1,6 +1,7 @@
 #include "ui/widgets/log_view.h"
 
 #include <QFontDatabase>
+#include <QScrollBar>
 #include <QTime>
 
 namespace steer::ui {
@@ -31,7 +32,13 @@ void LogView::addEntry(Level level, const QString& text) {
   const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
   QString body = text.trimmed();
   body.replace(QLatin1Char('\n'), QStringLiteral("\n                  "));
+  QScrollBar* bar = verticalScrollBar();
+  const bool following = bar->value() >= bar->maximum();
+  const int kept_position = bar->value();
   appendPlainText(QStringLiteral("%1  %2  %3").arg(stamp, QLatin1String(tag), body));
+  // QPlainTextEdit follows only while visible; a log read in a hidden dock, or scrolled up,
+  // must do what the user left it doing.
+  bar->setValue(following ? bar->maximum() : kept_position);
 }
 
 }  // namespace steer::ui

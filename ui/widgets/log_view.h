@@ -14,7 +14,13 @@ class LogView : public QPlainTextEdit {
   explicit LogView(QWidget* parent = nullptr);
 
   // "12:04:31  error  Could not load …"; multi-line text is indented under its first line.
+  // The view follows new lines while it shows the newest; once the user has scrolled up to
+  // read, it stays where it is until they scroll back to the bottom.
   void addEntry(Level level, const QString& text);
+  // An error as two lines: what failed (naming the file or setting), and why.
+  void addError(const QString& what, const QString& reason) {
+    addEntry(Level::Error, reason.isEmpty() ? what : what + QLatin1Char('\n') + reason);
+  }
   void addInfo(const QString& text) { addEntry(Level::Info, text); }
   void addWarning(const QString& text) { addEntry(Level::Warning, text); }
   void addError(const QString& text) { addEntry(Level::Error, text); }

@@ -115,6 +115,14 @@ void LossPlot::paintEvent(QPaintEvent* /*event*/) {
   const QPalette& pal = palette();
   p.fillRect(rect(), pal.color(QPalette::Base));
   const QFontMetrics fm = fontMetrics();
+  if (points_.empty()) {
+    // Before the first step there is nothing to scale the axes to: say what will be here
+    // rather than draw an axis with made-up ticks.
+    p.setPen(pal.color(QPalette::PlaceholderText));
+    p.drawText(rect().adjusted(12, 8, -12, -8), Qt::AlignCenter | Qt::TextWordWrap,
+               tr("The training loss appears here, step by step, once a run starts."));
+    return;
+  }
 
   // The y range with a little room, and its ticks.
   double low = low_, high = high_;

@@ -12,6 +12,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "core/training/subject_trigger.h"
 #include "ui/path_text.h"
 
 namespace steer::ui {
@@ -57,6 +58,7 @@ SubjectPanel::SubjectPanel(QWidget* parent) : QWidget(parent) {
   kind_ = value_label("subjectKindValue", box);
   path_ = value_label("subjectPathValue", box);
   note_ = value_label("subjectNoteValue", box);
+  trigger_ = value_label("subjectTriggerValue", box);
 
   strength_ = new QDoubleSpinBox(box);
   strength_->setObjectName(QStringLiteral("subjectStrength"));
@@ -73,6 +75,7 @@ SubjectPanel::SubjectPanel(QWidget* parent) : QWidget(parent) {
   auto* facts = new QFormLayout;
   facts->addRow(tr("Attached:"), kind_);
   facts->addRow(tr("File:"), path_);
+  facts->addRow(tr("Trigger word:"), trigger_);
   facts->addRow(tr("Engine:"), note_);
   facts->addRow(tr("LoRA strength:"), strength_);
 
@@ -150,6 +153,7 @@ void SubjectPanel::showAttached(const steer::SubjectSpec& subject, const QString
   path_->setText(path);
   note_->setText(note.isEmpty() ? tr("No extra memory beside the base model.") : note);
   if (subject.kind == steer::SubjectSpec::Kind::Lora) strength_->setValue(subject.multiplier);
+  showTrigger(subject);
   recent_.add(path);
   updateButtons();
 }
@@ -164,17 +168,48 @@ void SubjectPanel::showDetached() {
   kind_->setText(kindText(steer::SubjectSpec::Kind::None));
   path_->clear();
   note_->clear();
+  showTrigger({});
   updateButtons();
 }
 
-void SubjectPanel::showFailed(const steer::SubjectSpec& subject, const QString& message) {
+void SubjectPanel::showTrigger(const steer::SubjectSpec& subject) {
+  const QString before = trigger_words_;
+  trigger_words_.clear();
+  trigger_->clear();
+  trigger_->setToolTip({});
+  if (subject.kind != steer::SubjectSpec::Kind::None) findTrigger(subject);
+  if (trigger_words_ != before) Q_EMIT triggerWordsChanged(trigger_words_);
+}
+
+void SubjectPanel::findTrigger(const steer::SubjectSpec& subject) {
+  // A header and a small JSON file at most: quick enough for the UI thread.
+  if (const auto found = steer::find_subject_trigger(subject.path)) {
+    trigger_words_ = QString::fromStdString(found->words);
+    trigger_->setText(tr("<b>%1</b> (use it in prompts)").arg(trigger_words_.toHtmlEscaped()));
+    trigger_->setToolTip(tr("The words the subject was trained with, from %1. A prompt calls up the subject "
+                            "with them, e.g. “a photo of %2 on a beach”.")
+                             .arg(QString::fromStdString(found->source), trigger_words_));
+  } else {
+    trigger_->setText(tr("not recorded"));
+    trigger_->setToolTip(
+        tr("The subject's file says nothing about its trigger word: use the words it was "
+           "trained with (e.g. “sks mug”)."));
+  }
+}
+
+void SubjectPanel::showFailed(const steer::SubjectSpec& subject, const QString& message,
+                              const steer::SubjectSpec& still_attached) {
   busy_ = false;
-  // The engine keeps no subject after a failed attach.
-  attached_ = {};
-  kind_->setText(kindText(steer::SubjectSpec::Kind::None));
-  path_->clear();
-  note_->clear();
-  state_->setText(tr("Could not attach %1: %2").arg(display_name(to_qstring(subject.path)), message));
+  const bool kept = still_attached.kind != steer::SubjectSpec::Kind::None;
+  if (!kept || still_attached.path != attached_.path) {
+    attached_ = still_attached;
+    kind_->setText(kindText(attached_.kind));
+    path_->setText(kept ? to_qstring(attached_.path) : QString());
+    note_->clear();
+    showTrigger(attached_);
+  }
+  const QString failed = tr("Could not attach %1:\n%2").arg(display_name(to_qstring(subject.path)), message);
+  state_->setText(kept ? failed + tr("\nStill attached: %1").arg(display_name(to_qstring(attached_.path))) : failed);
   updateButtons();
 }
 
@@ -185,6 +220,7 @@ void SubjectPanel::showPending(const steer::SubjectSpec& subject, const QString&
   path_->setText(to_qstring(subject.path));
   note_->clear();
   state_->setText(why);
+  showTrigger(attached_);
   updateButtons();
 }
 

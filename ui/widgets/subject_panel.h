@@ -31,11 +31,16 @@ class SubjectPanel : public QWidget {
   // `note` is the engine's line about the subject (memory cost), possibly empty.
   void showAttached(const steer::SubjectSpec& subject, const QString& note);
   void showDetached();
-  void showFailed(const steer::SubjectSpec& subject, const QString& message);
+  // `subject` could not be attached; `still_attached` is what the engine kept (the subject
+  // attached before: a broken file dropped on the window costs the designer nothing).
+  void showFailed(const steer::SubjectSpec& subject, const QString& message, const steer::SubjectSpec& still_attached);
   // The project remembers a subject whose file is gone, or one not attached yet.
   void showPending(const steer::SubjectSpec& subject, const QString& why);
 
   const steer::SubjectSpec& attached() const { return attached_; }
+  // The attached subject's trigger words ("sks emblem"), read from its training record
+  // (core/training/subject_trigger.h) when it is attached; empty when unknown or detached.
+  const QString& triggerWords() const { return trigger_words_; }
   bool hasSubject() const { return attached_.kind != steer::SubjectSpec::Kind::None; }
 
   // Most recent first, in QSettings ("recentSubjects").
@@ -52,12 +57,17 @@ class SubjectPanel : public QWidget {
   void recentSubjectRequested(const QString& path);
   // The strength changed while a LoRA is attached: re-attach at the new strength.
   void loraStrengthEdited(double multiplier);
+  // triggerWords() changed (a subject attached, detached or failed).
+  void triggerWordsChanged(const QString& words);
 
  private:
   void rebuildRecentMenu();
   void updateButtons();
+  void showTrigger(const steer::SubjectSpec& subject);
+  void findTrigger(const steer::SubjectSpec& subject);
 
   steer::SubjectSpec attached_;
+  QString trigger_words_;
   bool model_loaded_ = false;
   bool busy_ = false;
   RecentList recent_{QStringLiteral("recentSubjects")};
@@ -66,6 +76,7 @@ class SubjectPanel : public QWidget {
   QLabel* kind_ = nullptr;
   QLabel* path_ = nullptr;
   QLabel* note_ = nullptr;
+  QLabel* trigger_ = nullptr;
   QDoubleSpinBox* strength_ = nullptr;
   QPushButton* attach_lora_ = nullptr;
   QPushButton* attach_fine_tuned_ = nullptr;
