@@ -29,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +39,7 @@
 #include "core/formats/json.h"
 #include "core/guidance/omega_schedule.h"
 #include "core/training/training_settings.h"
+#include "tests/support/qt_test_support.h"
 #include "tests/support/test_harness.h"
 #include "ui/board/compare_board.h"
 #include "ui/engine/engine_thread.h"
@@ -51,6 +53,10 @@
 #include "ui/widgets/subject_panel.h"
 
 namespace fs = std::filesystem;
+using steer::testing::child;
+using steer::testing::env_path;
+using steer::testing::str;
+using steer::testing::tiny_model_folder;
 using steer::ui::CompareBoard;
 using steer::ui::GeneratePanel;
 using steer::ui::MainWindow;
@@ -60,22 +66,7 @@ namespace {
 
 constexpr int kTimeoutMs = 120'000;
 
-std::string str(const QString& s) { return s.toStdString(); }
-
-fs::path env_path(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? fs::path(value) : fs::path();
-}
-fs::path tiny_model_folder() { return env_path("STEER_FIXTURES") / "parity" / "sd1-tiny"; }
-fs::path lora_file() { return env_path("STEER_FIXTURES") / "lora" / "sd1_lora_diffusers.safetensors"; }
-
-template <class T>
-T* child(QObject* root, const char* name) {
-  T* found = root->findChild<T*>(QString::fromLatin1(name));
-  if (!found) std::cerr << "no child " << name << "\n";
-  REQUIRE(found != nullptr);
-  return found;
-}
+fs::path lora_file() { return steer::testing::tiny_lora_file(); }
 
 QAction* action(MainWindow& window, const char* name) { return child<QAction>(&window, name); }
 
@@ -325,6 +316,53 @@ TEST_CASE("The Train tab starts from a preset that fits the loaded model, with n
   load_tiny_model(window);
   QTest::qWait(20);
   CHECK_EQ(child<QSpinBox>(train, "rank")->value(), 7);
+}
+
+// WCAG's contrast ratio of two colours (1 to 21).
+double contrast(const QColor& a, const QColor& b) {
+  auto luminance = [](const QColor& c) {
+    auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+  };
+  const double la = luminance(a), lb = luminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+TEST_CASE("The A/B caption is readable on any image: beside it, not over it, in the palette's text colours") {
+  MainWindow window;
+  window.resize(1180, 760);
+  window.show();
+  REQUIRE(QTest::qWaitForWindowExposed(&window));
+  load_tiny_model(window);
+  window.tabs()->setCurrentIndex(MainWindow::CompareTab);
+  CompareBoard* board = window.currentBoard();
+  REQUIRE(board != nullptr);
+  steer::ui::BoardAxisTexts axes;
+  axes.methods = "cfg";
+  axes.seeds = "1, 2";
+  board->setAxisTexts(axes);
+  REQUIRE(board->run());
+  REQUIRE(QTest::qWaitFor([&] { return !board->isRunning(); }, kTimeoutMs));
+  board->setComparisonA(0);
+  board->setComparisonB(1);
+  QTest::qWait(20);
+  auto* caption = child<QLabel>(board, "abCaption");
+  auto* image = child<QLabel>(board, "abImage");
+  REQUIRE(!image->pixmap().isNull());
+  CHECK(caption->isVisible());
+  CHECK_MSG(caption->text().contains(QStringLiteral("cell")), str(caption->text()));
+  const QRect caption_box(caption->mapTo(board, QPoint(0, 0)), caption->size());
+  const QRect image_box(image->mapTo(board, QPoint(0, 0)), image->size());
+  CHECK(!caption_box.intersects(image_box));  // never drawn over the picture
+  const QPalette palette = caption->palette();
+  const double ratio = contrast(palette.color(caption->foregroundRole()), palette.color(caption->backgroundRole()));
+  CHECK_MSG(ratio >= 4.5, "caption contrast " << ratio);
+  // The caption's text fits its width: no line is cut (word wrap on, height follows).
+  CHECK(caption->wordWrap());
+  CHECK(caption->height() >= caption->heightForWidth(caption->width()));
+  const QString before = caption->text();
+  board->flipComparison();
+  CHECK(caption->text() != before);  // says which of A and B is shown
 }
 
 TEST_CASE("Enlarged images keep sharp pixels") {

@@ -26,6 +26,7 @@
 #include <filesystem>
 
 #include "core/generation/generation_request.h"
+#include "tests/support/qt_test_support.h"
 #include "tests/support/test_harness.h"
 #include "ui/board/compare_board.h"
 #include "ui/engine/engine_thread.h"
@@ -40,6 +41,10 @@
 #endif
 
 namespace fs = std::filesystem;
+using steer::testing::child;
+using steer::testing::env_path;
+using steer::testing::str;
+using steer::testing::tiny_model_folder;
 using steer::ui::CompareBoard;
 using steer::ui::EngineBridge;
 using steer::ui::GeneratePanel;
@@ -49,16 +54,6 @@ using steer::ui::to_qstring;
 namespace {
 
 constexpr int kTimeoutMs = 120'000;
-
-std::string str(const QString& s) { return s.toStdString(); }
-
-template <class T>
-T* child(QObject* root, const char* name) {
-  T* found = root->findChild<T*>(QString::fromLatin1(name));
-  if (!found) std::cerr << "no child " << name << "\n";
-  REQUIRE(found != nullptr);
-  return found;
-}
 
 // Types `text` into the box as a designer does (replacing what it shows) and presses Enter.
 void type_side(QSpinBox* box, const QString& text) {

@@ -16,6 +16,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -237,18 +238,42 @@ void CompareBoard::buildUi() {
   ab_layout->addWidget(hint);
   ab_layout->addStretch(1);
 
+  // On a short window the A/B column scrolls instead of squeezing its caption and buttons
+  // onto the picture (tests/ui/test_first_hour.cpp checks they never overlap).
+  auto* ab_scroll = new QScrollArea;
+  ab_scroll->setObjectName(QStringLiteral("abScroll"));
+  ab_scroll->setWidget(ab_panel);
+  ab_scroll->setWidgetResizable(true);
+  ab_scroll->setFrameShape(QFrame::NoFrame);
+  ab_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  ab_scroll->setMinimumWidth(ab_panel->sizeHint().width() + ab_scroll->verticalScrollBar()->sizeHint().width());
   auto* splitter = new QSplitter;
   splitter->addWidget(scroll);
-  splitter->addWidget(ab_panel);
+  splitter->addWidget(ab_scroll);
   splitter->setStretchFactor(0, 1);
   splitter->setStretchFactor(1, 0);
   splitter->setCollapsible(0, false);
 
+  // The fields above, the grid below, with a border the designer drags: on a short window
+  // (1024x640) the grid gets the room, and the fields fold away entirely when dragged up.
+  auto* lower = new QWidget;
+  auto* lower_layout = new QVBoxLayout(lower);
+  lower_layout->setContentsMargins(0, 0, 0, 0);
+  lower_layout->addLayout(actions);
+  lower_layout->addWidget(error_label_);
+  lower_layout->addWidget(splitter, 1);
+  auto* fields_and_grid = new QSplitter(Qt::Vertical);
+  fields_and_grid->setObjectName(QStringLiteral("boardFieldsSplitter"));
+  fields_and_grid->addWidget(axes_box);
+  fields_and_grid->addWidget(lower);
+  fields_and_grid->setCollapsible(0, true);
+  fields_and_grid->setCollapsible(1, false);
+  fields_and_grid->setStretchFactor(0, 0);
+  fields_and_grid->setStretchFactor(1, 1);
+  splitter->setMinimumHeight(180);
+
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(axes_box);
-  layout->addLayout(actions);
-  layout->addWidget(error_label_);
-  layout->addWidget(splitter, 1);
+  layout->addWidget(fields_and_grid);
 }
 
 void CompareBoard::connectEngine() {

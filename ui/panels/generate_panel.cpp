@@ -160,7 +160,8 @@ QWidget* GeneratePanel::createSettings() {
   auto* prompt_group = new QGroupBox(tr("Prompt"), settings);
   auto* prompt_layout = new QVBoxLayout(prompt_group);
   prompt_ = prompt_edit(prompt_group, "prompt", tr("a photo of sks mug on a beach"), 3);
-  negative_ = prompt_edit(prompt_group, "negativePrompt", tr("Negative prompt (optional): used as the ∅ prompt"), 2);
+  negative_ =
+      prompt_edit(prompt_group, "negativePrompt", tr("Negative prompt (optional): what the image should move away from"), 2);
   prompt_layout->addWidget(prompt_);
   prompt_layout->addWidget(negative_);
   column->addWidget(prompt_group);
@@ -269,7 +270,9 @@ QWidget* GeneratePanel::createSettings() {
   weak_form->setContentsMargins(0, 0, 0, 0);
   weak_ = new QComboBox(weak_group_);
   weak_->setObjectName(QStringLiteral("weakModel"));
-  weak_->setToolTip(tr("AG's weak model: the pre-trained model, or the subject at weight W (θ_ω)"));
+  weak_->setToolTip(
+      tr("AG's weak model, the one guidance steers away from: the pre-trained model, or the subject "
+         "blended in at weight W (0 = pre-trained, 1 = the subject as trained)"));
   weak_omega_ = number_box(weak_group_, "weakOmega", 0.0, 1.0, 3, 0.05);
   auto* weak_row = new QHBoxLayout;
   weak_row->addWidget(weak_, 1);
@@ -502,7 +505,7 @@ void GeneratePanel::setRequest(const steer::GenerationRequest& r) {
   omega_->setSchedule(g.omega);
   weak_->clear();
   weak_->addItem(tr("Pre-trained model"), QStringLiteral("base"));
-  weak_->addItem(tr("Subject at weight W (θ_ω)"), QStringLiteral("omega"));
+  weak_->addItem(tr("Subject at weight W"), QStringLiteral("omega"));
   if (g.weak.kind == steer::WeakModel::Kind::Checkpoint) {
     // An earlier LoRA checkpoint (from a project or sweep file): kept as it is.
     weak_->addItem(tr("Checkpoint %1").arg(to_qstring(std::filesystem::path(g.weak.checkpoint).filename())),

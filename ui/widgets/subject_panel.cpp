@@ -66,7 +66,7 @@ SubjectPanel::SubjectPanel(QWidget* parent) : QWidget(parent) {
   strength_->setSingleStep(0.05);
   strength_->setDecimals(2);
   strength_->setValue(1.0);
-  strength_->setToolTip(tr("The LoRA's strength as the subject model θ_ft (1 = as trained)."));
+  strength_->setToolTip(tr("How strongly the LoRA changes the model: 1 = as trained, 0 = not at all, above 1 = exaggerated."));
   connect(strength_, &QDoubleSpinBox::editingFinished, this, [this] {
     if (attached_.kind == steer::SubjectSpec::Kind::Lora && attached_.multiplier != strength_->value())
       Q_EMIT loraStrengthEdited(strength_->value());
