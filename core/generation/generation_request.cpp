@@ -23,7 +23,8 @@ void GenerationRequest::validate() const {
     // downscale a model here has (the demo model's; SD's is 8).
     if (value <= 0 || value % 4 != 0 || value > 4096)
       throw InputError(std::string(name) + " " + std::to_string(value) +
-                       " is not allowed; the size must be a positive multiple of 8 up to 4096 (e.g. 512)");
+                       " is not allowed; the size must be whole latent cells (a multiple of 8 for SD, of 4 for the demo "
+                       "model) up to 4096 (e.g. 512)");
   if (sampler != "ddim" && sampler != "euler" && sampler != "euler_a" && sampler != "dpmpp_2m")
     throw InputError("sampler \"" + sampler + "\" is unknown; use ddim, euler, euler_a or dpmpp_2m");
   if (eta < 0.0 || eta > 1.0)

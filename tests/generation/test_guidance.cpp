@@ -140,6 +140,18 @@ TEST_CASE("a guidance interval runs one conditional pass outside it") {
   CHECK(std::count(guided.begin(), guided.end(), false) > 0);
 }
 
+TEST_CASE("a size that is not whole latent cells of the model is refused before any step") {
+  Rig rig;  // SD 1.x: 8-pixel latent cells
+  GenerationRequest r = request_for(pipeline_case("guide_cfg_two_call"));
+  r.width = 500;  // whole cells of 4 (the demo model's), not of 8
+  r.validate();   // model-independent: allowed
+  int steps = 0;
+  CHECK_THROWS_WITH(rig.session->generate(r, [&](const StepEvent&) { ++steps; }), "width 500", "multiple of 8", "496 or 504");
+  CHECK_EQ(steps, 0);
+  r.width = 504;  // the control: whole cells of 8 run
+  CHECK(rig.session->generate(r).image.width == 504);
+}
+
 TEST_CASE("bad requests are refused before any work, naming the setting") {
   GenerationRequest ok;
   ok.prompt = "x";
@@ -156,7 +168,7 @@ TEST_CASE("bad requests are refused before any work, naming the setting") {
   refuse([](GenerationRequest& r) { r.sampler = "heun"; }, {"sampler \"heun\"", "ddim, euler, euler_a or dpmpp_2m"});
   refuse([](GenerationRequest& r) { r.steps = 0; }, {"steps 0", "1 to 1000"});
   refuse([](GenerationRequest& r) { r.steps = -3; }, {"steps -3"});
-  refuse([](GenerationRequest& r) { r.width = 500; }, {"width 500", "multiple of 8"});
+  refuse([](GenerationRequest& r) { r.width = 502; }, {"width 502", "multiple of 8"});
   refuse([](GenerationRequest& r) { r.height = 0; }, {"height 0"});
   refuse([](GenerationRequest& r) { r.guidance.scale = -1; }, {"lambda", "0 to 100"});
   refuse([](GenerationRequest& r) { r.guidance.scale = 1e9; }, {"lambda"});

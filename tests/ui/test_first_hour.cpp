@@ -22,6 +22,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
@@ -159,6 +160,15 @@ void check_buttons_fit(QWidget& window, QWidget* root, const std::string& where)
               where << ": button \"" << str(button->text()) << "\" is clipped: " << button->width() << "x" << button->height()
                     << " < " << needed.width() << "x" << needed.height());
     if (!in_scroll) shown.emplace_back(button, r);
+  }
+  // A column that scrolls only vertically must be as wide as its content: else the content
+  // is cut off at the right (a check box's text, a spin box) with no scroll bar to reach it.
+  for (QScrollArea* scroll : root->findChildren<QScrollArea*>()) {
+    if (!scroll->isVisibleTo(&window) || !scroll->widget() || scroll->horizontalScrollBarPolicy() != Qt::ScrollBarAlwaysOff)
+      continue;
+    CHECK_MSG(scroll->viewport()->width() >= scroll->widget()->minimumSizeHint().width(),
+              where << ": " << str(scroll->objectName()) << " clips its content: " << scroll->viewport()->width() << " < "
+                    << scroll->widget()->minimumSizeHint().width());
   }
   for (size_t i = 0; i < shown.size(); ++i)
     for (size_t j = i + 1; j < shown.size(); ++j) {
@@ -435,6 +445,7 @@ TEST_CASE("The layout holds at 1024x640 and the window does not grow when warnin
   close_message_boxes();
   QTest::qWait(50);
   CHECK_MSG(window.size() == size, "the window grew to " << window.width() << "x" << window.height());
+  check_buttons_fit(window, tabs->currentWidget(), "Generate with warnings");
   const fs::path shot = folder / ("layout-1024x640" + scale_suffix() + "-warnings.png");
   REQUIRE(window.grab().save(to_qstring(shot), "PNG"));
   std::cout << "  screenshot: " << shot.string() << "\n";

@@ -39,6 +39,7 @@
 #include "ui/panels/preview_view.h"
 #include "ui/panels/seed_spin_box.h"
 #include "ui/path_text.h"
+#include "ui/widgets/column_scroll_area.h"
 #include "ui/widgets/latent_size_spin_box.h"
 #include "ui/widgets/native_size_note.h"
 
@@ -99,14 +100,10 @@ GeneratePanel::GeneratePanel(EngineBridge& engine, QWidget* parent) : QWidget(pa
   auto* left = new QWidget(splitter);
   auto* left_column = new QVBoxLayout(left);
   left_column->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(left);
+  auto* scroll = new ColumnScrollArea(left);
   scroll->setObjectName(QStringLiteral("settingsScroll"));
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   QWidget* settings = createSettings();
-  scroll->setWidget(settings);
-  scroll->setMinimumWidth(settings->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
+  scroll->setColumn(settings);
   left_column->addWidget(scroll, 1);
   left_column->addWidget(createSubmitRow(left));
   splitter->addWidget(left);

@@ -20,6 +20,7 @@
 #include "ui/panels/image_conversion.h"
 #include "ui/panels/training_settings_form.h"
 #include "ui/path_text.h"
+#include "ui/widgets/column_scroll_area.h"
 #include "ui/widgets/dataset_grid.h"
 #include "ui/widgets/loss_plot.h"
 #include "ui/widgets/training_sample_strip.h"
@@ -82,14 +83,10 @@ QWidget* TrainPanel::createSettingsColumn() {
   auto* left = new QWidget;
   auto* column = new QVBoxLayout(left);
   column->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(left);
+  auto* scroll = new ColumnScrollArea(left);
   scroll->setObjectName(QStringLiteral("trainSettingsScroll"));
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   form_ = new TrainingSettingsForm;
-  scroll->setWidget(form_);
-  scroll->setMinimumWidth(form_->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
+  scroll->setColumn(form_);
   column->addWidget(scroll, 1);
 
   auto* submit = new QWidget(left);
