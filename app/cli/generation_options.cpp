@@ -46,8 +46,9 @@ std::string generation_options_help(const std::set<std::string>& listed_elsewher
       {"method", "  --method M             cfg | ag | pg (default cfg)\n"},
       {"lambda", "  --lambda L             guidance scale lambda (default 7.5)\n"},
       {"omega",
-       "  --omega W              PG's omega in [0, 1]: 0 pushes hardest toward the subject, 1 is the same as CFG\n"
-       "                         (docs/guidance.md); or a schedule: linear:0.2->0.8, cosine:0.2->1, interval:0.5@0.2-0.8\n"},
+       "  --omega W              PG's omega in [0, 1] (default 0.5): 0 pushes hardest toward the subject, 1 is\n"
+       "                         the same as CFG (docs/guidance.md); or a schedule: linear:0.2->0.8,\n"
+       "                         cosine:0.2->1, interval:0.5@0.2-0.8\n"},
       {"weak",
        "  --weak MODEL           AG's weak model: base | omega:W | an earlier LoRA checkpoint .safetensors (default base)\n"},
       {"rescale", "  --rescale PHI          CFG rescale phi in [0, 1] (default 0)\n"},

@@ -151,6 +151,15 @@ def main() -> int:
         sidecar = (tmp / f"native-{demo.name}.json").read_text()
         check(re.search(r'"lambda":\s*0\.9\b', sidecar) is not None and "0.90000000000000002" not in sidecar,
               "the sidecar records lambda 0.9 as 0.9")
+        # PG's default omega is what the help says it is
+        out = tmp / "pg-default.png"
+        r = run(steer, "generate", "--model", str(tiny), "--lora", str(fixtures / "lora" / "sd1_lora_diffusers.safetensors"),
+                "--method", "pg", "--prompt", "x", "--steps", "1", "--out", str(out))
+        help_text = run(steer, "generate", "--help").stdout
+        stated = re.search(r"--omega W .*?\(default ([0-9.]+)\)", help_text)
+        used = json.loads(out.with_suffix(".json").read_text())["settings"]["omega"] if r.returncode == 0 else None
+        check(stated is not None and used == stated.group(1) and used != "1",
+              f"PG without --omega runs at the default the help states ({stated.group(1) if stated else None}, used {used})")
         out = tmp / "width-only.png"
         r = run(steer, "generate", "--model", str(tiny32), "--prompt", "x", "--steps", "1", "--width", "64", "--out", str(out))
         check(r.returncode == 0 and image_size(out) == (64, 32), "--width alone: the height follows the native size")
