@@ -442,21 +442,19 @@ QString MainWindow::ask(FileQuestion::Kind kind, const QString& purpose, const Q
 }
 
 void MainWindow::chooseModelFolder() {
-  QSettings settings;
   const QString folder = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("model"), tr("Open Model Folder"),
-                             settings.value(kLastDirectoryKey, QDir::homePath()).toString());
+                             remembered_folder(kLastDirectoryKey, QDir::homePath()));
   if (folder.isEmpty()) return;
-  settings.setValue(kLastDirectoryKey, QFileInfo(folder).absolutePath());
+  remember_folder_of(kLastDirectoryKey, folder);
   openModelFolder(folder);
 }
 
 void MainWindow::chooseLoraFile() {
-  QSettings settings;
-  const QString file = ask(FileQuestion::Kind::ExistingFile, QStringLiteral("subject-lora"), tr("Attach LoRA"),
-                           settings.value(kLastSubjectDirectoryKey, QDir::homePath()).toString(),
-                           tr("LoRA weights (*.safetensors);;All files (*)"));
+  const QString file =
+      ask(FileQuestion::Kind::ExistingFile, QStringLiteral("subject-lora"), tr("Attach LoRA"),
+          remembered_folder(kLastSubjectDirectoryKey, QDir::homePath()), tr("LoRA weights (*.safetensors);;All files (*)"));
   if (file.isEmpty()) return;
-  settings.setValue(kLastSubjectDirectoryKey, QFileInfo(file).absolutePath());
+  remember_folder_of(kLastSubjectDirectoryKey, file);
   steer::SubjectSpec subject;
   subject.kind = steer::SubjectSpec::Kind::Lora;
   subject.path = to_path(QFileInfo(file).absoluteFilePath());
@@ -465,12 +463,10 @@ void MainWindow::chooseLoraFile() {
 }
 
 void MainWindow::chooseFineTunedFolder() {
-  QSettings settings;
-  const QString folder =
-      ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("subject-fine-tuned"), tr("Attach Fine-tuned Model"),
-          settings.value(kLastSubjectDirectoryKey, QDir::homePath()).toString());
+  const QString folder = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("subject-fine-tuned"),
+                             tr("Attach Fine-tuned Model"), remembered_folder(kLastSubjectDirectoryKey, QDir::homePath()));
   if (folder.isEmpty()) return;
-  settings.setValue(kLastSubjectDirectoryKey, QFileInfo(folder).absolutePath());
+  remember_folder_of(kLastSubjectDirectoryKey, folder);
   steer::SubjectSpec subject;
   subject.kind = steer::SubjectSpec::Kind::FineTuned;
   subject.path = to_path(clean_absolute(folder));

@@ -16,7 +16,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QScrollBar>
 #include <QSlider>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -31,6 +30,7 @@
 #include "ui/guidance_words.h"
 #include "ui/panels/image_scaling.h"
 #include "ui/path_text.h"
+#include "ui/widgets/column_scroll_area.h"
 #include "ui/widgets/native_size_note.h"
 
 namespace steer::ui {
@@ -240,13 +240,9 @@ void CompareBoard::buildUi() {
 
   // On a short window the A/B column scrolls instead of squeezing its caption and buttons
   // onto the picture (tests/ui/test_first_hour.cpp checks they never overlap).
-  auto* ab_scroll = new QScrollArea;
+  auto* ab_scroll = new ColumnScrollArea;
   ab_scroll->setObjectName(QStringLiteral("abScroll"));
-  ab_scroll->setWidget(ab_panel);
-  ab_scroll->setWidgetResizable(true);
-  ab_scroll->setFrameShape(QFrame::NoFrame);
-  ab_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  ab_scroll->setMinimumWidth(ab_panel->sizeHint().width() + ab_scroll->verticalScrollBar()->sizeHint().width());
+  ab_scroll->setColumn(ab_panel);
   auto* splitter = new QSplitter;
   splitter->addWidget(scroll);
   splitter->addWidget(ab_scroll);

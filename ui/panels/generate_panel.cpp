@@ -17,7 +17,6 @@
 #include <QRandomGenerator>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSettings>
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -759,8 +758,8 @@ QString GeneratePanel::askAndSave(int index) {
   if (index < 0 || index >= history_->entryCount()) return {};
   // The folder of the last save, remembered across sessions; Pictures the first time.
   static constexpr auto kFolderSetting = "generate/saveImageFolder";
-  QString folder = QSettings().value(QLatin1String(kFolderSetting)).toString();
-  if (folder.isEmpty() || !QFileInfo(folder).isDir()) folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+  const QString folder =
+      remembered_folder(QLatin1String(kFolderSetting), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation));
   FileQuestion question;
   question.kind = FileQuestion::Kind::NewFile;
   question.purpose = QStringLiteral("save-image");
@@ -770,7 +769,7 @@ QString GeneratePanel::askAndSave(int index) {
   const QString chosen = file_chooser_(this, question);
   if (chosen.isEmpty()) return {};
   const QString written = saveEntryTo(index, chosen);
-  if (!written.isEmpty()) QSettings().setValue(QLatin1String(kFolderSetting), QFileInfo(written).absolutePath());
+  if (!written.isEmpty()) remember_folder_of(QLatin1String(kFolderSetting), written);
   return written;
 }
 

@@ -5,7 +5,6 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSettings>
 #include <QTimer>
 #include <QWidget>
 #include <exception>
@@ -72,20 +71,18 @@ QString ProjectController::boardOutputFolder(int index) const {
 // ---- New, open, save ----------------------------------------------------------------------
 
 void ProjectController::chooseNewProject() {
-  QSettings settings;
   const QString folder = ask(FileQuestion::Kind::NewFolder, QStringLiteral("new-project"), tr("New Project Folder"),
-                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
+                             remembered_folder(kLastProjectDirectoryKey, QDir::homePath()));
   if (folder.isEmpty()) return;
-  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
+  remember_folder_of(kLastProjectDirectoryKey, folder);
   newProject(folder);
 }
 
 void ProjectController::chooseProjectToOpen() {
-  QSettings settings;
   const QString folder = ask(FileQuestion::Kind::ExistingFolder, QStringLiteral("open-project"), tr("Open Project"),
-                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
+                             remembered_folder(kLastProjectDirectoryKey, QDir::homePath()));
   if (folder.isEmpty()) return;
-  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
+  remember_folder_of(kLastProjectDirectoryKey, folder);
   openProject(folder);
 }
 
@@ -115,11 +112,10 @@ bool ProjectController::newProject(const QString& folder) {
 
 bool ProjectController::saveProject() {
   if (!folder_.isEmpty()) return writeProject(true);
-  QSettings settings;
   const QString folder = ask(FileQuestion::Kind::NewFolder, QStringLiteral("save-project"), tr("Save Project As"),
-                             settings.value(kLastProjectDirectoryKey, QDir::homePath()).toString());
+                             remembered_folder(kLastProjectDirectoryKey, QDir::homePath()));
   if (folder.isEmpty()) return false;
-  settings.setValue(kLastProjectDirectoryKey, QFileInfo(folder).absolutePath());
+  remember_folder_of(kLastProjectDirectoryKey, folder);
   const QString absolute = clean_absolute(folder);
   if (is_project_folder(absolute)) {
     reportError(QStringLiteral("projectErrorDialog"), tr("Could not save project"),

@@ -1,8 +1,19 @@
 #include "ui/widgets/file_chooser.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QSettings>
 
 namespace steer::ui {
+
+QString remembered_folder(const QString& settings_key, const QString& fallback) {
+  const QString folder = QSettings().value(settings_key).toString();
+  return !folder.isEmpty() && QFileInfo(folder).isDir() ? folder : fallback;
+}
+
+void remember_folder_of(const QString& settings_key, const QString& chosen) {
+  QSettings().setValue(settings_key, QFileInfo(chosen).absolutePath());
+}
 
 QString ask_with_file_dialog(QWidget* parent, const FileQuestion& question) {
   switch (question.kind) {

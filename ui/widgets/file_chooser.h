@@ -21,6 +21,13 @@ struct FileQuestion {
 // Returns the chosen path, or an empty string when the user cancelled.
 using FileChooser = std::function<QString(QWidget* parent, const FileQuestion& question)>;
 
+// The folder remembered in QSettings under `settings_key` (where the last question of its kind
+// was answered), or `fallback` when none is remembered or it is gone: where the next question
+// of that kind starts.
+QString remembered_folder(const QString& settings_key, const QString& fallback);
+// Remembers the folder that holds `chosen` (a file or a folder the user picked).
+void remember_folder_of(const QString& settings_key, const QString& chosen);
+
 // The one the app uses: QFileDialog's static functions (native dialogs where the platform
 // has them). NewFolder asks for a folder that may not exist yet, through a save dialog.
 QString ask_with_file_dialog(QWidget* parent, const FileQuestion& question);
